@@ -1,0 +1,2 @@
+/** synpipe CLI and benchmarks. */
+package io.synpipe;
