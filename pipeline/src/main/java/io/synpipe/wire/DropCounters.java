@@ -18,12 +18,12 @@ public final class DropCounters
         drops[reason.ordinal()]++;
     }
 
-    public void accepted()
+    public void accept()
     {
         accepted++;
     }
 
-    public void fragmentHeld()
+    public void holdFragment()
     {
         fragmentsHeld++;
     }
