@@ -1,2 +1,0 @@
-/** synpipe CLI and benchmarks. */
-package io.synpipe;
