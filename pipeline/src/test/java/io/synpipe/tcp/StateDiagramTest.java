@@ -70,8 +70,13 @@ class StateDiagramTest
         {
             f.listening();
             f.send(SYN, REMOTE_ISS, 0);
-            final Segment synAck = f.expectPlain(SYN | ACK, LOCAL_ISS, REMOTE_ISS + 1, WINDOW - 0);
-            assertThat(synAck).isNotNull();
+            final Segment synAck = f.expect(SYN | ACK, LOCAL_ISS, REMOTE_ISS + 1);
+            // the peer offered no options: we answer with our MSS only, window unscaled
+            assertThat(synAck.window()).isEqualTo(WINDOW);
+            assertThat(synAck.options().mss()).isEqualTo(1460);
+            assertThat(synAck.options().windowScale()).isEqualTo(-1);
+            assertThat(synAck.options().sackPermitted()).isFalse();
+            assertThat(synAck.options().hasTimestamps()).isFalse();
             assertThat(f.state()).isEqualTo(TcpState.SYN_RECEIVED);
             assertThat(f.transitions(TcpState.LISTEN, TcpState.SYN_RECEIVED)).isEqualTo(1);
         }

@@ -5,23 +5,25 @@ import io.synpipe.tcp.CloseReason;
 import io.synpipe.wire.IpAddress;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.DoubleRange;
 
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thousands of connections opened and closed over a wire that loses, duplicates and reorders packets
  * (seeded: jqwik prints the failing seed). Everything ends in CLOSED, TIME-WAIT included, and both tables empty.
+ * MSL keeps its default (30 s): a TIME-WAIT shorter than the peer's FIN backoff would let a late FIN draw an RST,
+ * which is TCP working as designed, not a failure.
  */
-class LossyLifecycleProperties
+class LossyLifecyclePropertyTest
 {
     private static final int CONNECTIONS = 600;
     private static final long A_LO = IpAddress.v4Lo(0xC612_0001);
     private static final long B_LO = IpAddress.v4Lo(0xC612_0002);
 
-    @Property(tries = 6, seed = "")
+    @Property(tries = 10, shrinking = ShrinkingMode.OFF)
     void connections_openAndCloseOverLossyWire_allClosedAndTablesEmpty(
         @ForAll final long seed,
         @ForAll @DoubleRange(min = 0.0, max = 0.1) final double loss,
@@ -29,7 +31,7 @@ class LossyLifecycleProperties
         @ForAll @DoubleRange(min = 0.0, max = 0.2) final double reordering)
     {
         final WireFaults faults = new WireFaults(seed, loss, duplication, reordering, 1_000_000, 20_000_000);
-        final EnginePair pair = new EnginePair(faults, c -> c.mslMs(2_000).maxConnections(4096));
+        final EnginePair pair = new EnginePair(faults, c -> c.mslMs(30_000).maxConnections(4096));
         pair.b.listen(0, B_LO, 80);
         // client closes first on even ports, server first on odd ports, both at once on every tenth
         pair.sideA.onEstablished = h ->
@@ -75,6 +77,5 @@ class LossyLifecycleProperties
         assertThat(pair.sideB.reasons.getOrDefault(CloseReason.NORMAL, 0)).as(context).isEqualTo(CONNECTIONS);
         assertThat(pair.a.scheduledTimers()).isZero();
         assertThat(pair.b.scheduledTimers()).isZero();
-        assertThat(Map.of()).isEmpty();
     }
 }

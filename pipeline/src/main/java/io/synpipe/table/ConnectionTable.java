@@ -1,0 +1,266 @@
+package io.synpipe.table;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.security.SecureRandom;
+
+/**
+ * The connections of one engine, off-heap: TCBs of {@link Tcb#LENGTH} bytes in one slab, found by their 4-tuple
+ * through an open-addressing index with linear probing and back-shift deletion (no tombstones). Capacity is fixed
+ * at construction; a full table refuses inserts and keeps working.
+ * <p>
+ * A connection is named by a handle, {@code (generation << 32) | slot}. A slot's generation is odd while it is
+ * live and changes on every insert and remove, so a handle kept past its connection is detected, and
+ * {@link #NULL_HANDLE} ({@code 0}) is never a handle. TCBs never move, so handles stay valid while live.
+ * <p>
+ * Index entry (8 bytes): {@code (hash32 << 32) | (slot + 1)}, 0 = empty; the low 32 bits of the keyed hash
+ * both place the entry and filter key comparisons. The hash is keyed with a random seed per table, since the
+ * remote side chooses the 4-tuple. One thread owns a table.
+ */
+public final class ConnectionTable implements AutoCloseable
+{
+    public static final long NULL_HANDLE = 0;
+    public static final int MAX_CAPACITY = 1 << 24;
+
+    private static final int ENTRY_BYTES = 8;
+    private static final long M1 = 0xBF58_476D_1CE4_E5B9L;
+    private static final long M2 = 0x94D0_49BB_1331_11EBL;
+
+    private final int capacity;
+    private final int mask;
+    private final long seed;
+    private final UnsafeBuffer slab;
+    private final UnsafeBuffer index;
+    private final UnsafeBuffer freeSlots;
+    private final Tcb probe = new Tcb();
+    private int freeCount;
+    private int size;
+    private boolean closed;
+
+    public ConnectionTable(final int maxConnections)
+    {
+        this(maxConnections, new SecureRandom().nextLong());
+    }
+
+    /** With a fixed hash seed, for tests. */
+    public ConnectionTable(final int maxConnections, final long seed)
+    {
+        if (maxConnections < 1 || maxConnections > MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException(
+                "maxConnections = " + maxConnections + " is out of range: allowed 1.." + MAX_CAPACITY);
+        }
+        this.capacity = maxConnections;
+        this.seed = seed;
+        final int indexSize = Integer.highestOneBit(Math.max(2, maxConnections * 2 - 1)) << 1;
+        this.mask = indexSize - 1;
+        this.slab = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxConnections * Tcb.LENGTH, 64));
+        this.index = new UnsafeBuffer(BufferUtil.allocateDirectAligned(indexSize * ENTRY_BYTES, 64));
+        this.freeSlots = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxConnections * 4, 64));
+        for (int i = 0; i < maxConnections; i++)
+        {
+            slab.putInt(i * Tcb.LENGTH + Tcb.GENERATION_OFFSET, 2);
+            freeSlots.putInt(i * 4, maxConnections - 1 - i);
+        }
+        this.freeCount = maxConnections;
+    }
+
+    public static int slot(final long handle)
+    {
+        return (int)handle;
+    }
+
+    public static int generation(final long handle)
+    {
+        return (int)(handle >>> 32);
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    public int size()
+    {
+        return size;
+    }
+
+    /** @return the handle of the connection with this 4-tuple, or {@link #NULL_HANDLE}. */
+    public long find(
+        final long localHi, final long localLo, final int localPort,
+        final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        final int hash = hash(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        final UnsafeBuffer index = this.index;
+        final int mask = this.mask;
+        int i = hash & mask;
+        while (true)
+        {
+            final long entry = index.getLong(i * ENTRY_BYTES);
+            if (entry == 0)
+            {
+                return NULL_HANDLE;
+            }
+            if ((int)(entry >>> 32) == hash)
+            {
+                final int slot = (int)entry - 1;
+                probe.wrap(slab, slot * Tcb.LENGTH);
+                if (probe.keyEquals(localHi, localLo, localPort, remoteHi, remoteLo, remotePort))
+                {
+                    return handle(slot, probe.generation());
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /**
+     * Adds a connection; the 4-tuple must not be in the table. The TCB comes zeroed but for its key, its
+     * generation and timer ids set to -1.
+     *
+     * @return its handle, or {@link #NULL_HANDLE} when the table is full.
+     */
+    public long insert(
+        final long localHi, final long localLo, final int localPort,
+        final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        if (freeCount == 0 || closed)
+        {
+            return NULL_HANDLE;
+        }
+        final int slot = freeSlots.getInt(--freeCount * 4);
+        final int base = slot * Tcb.LENGTH;
+        final int generation = slab.getInt(base + Tcb.GENERATION_OFFSET) + 1;
+        slab.setMemory(base, Tcb.LENGTH, (byte)0);
+        slab.putInt(base + Tcb.GENERATION_OFFSET, generation);
+        slab.putLong(base + Tcb.LOCAL_HI_OFFSET, localHi);
+        slab.putLong(base + Tcb.LOCAL_LO_OFFSET, localLo);
+        slab.putLong(base + Tcb.REMOTE_HI_OFFSET, remoteHi);
+        slab.putLong(base + Tcb.REMOTE_LO_OFFSET, remoteLo);
+        slab.putShort(base + Tcb.LOCAL_PORT_OFFSET, (short)localPort);
+        slab.putShort(base + Tcb.REMOTE_PORT_OFFSET, (short)remotePort);
+        slab.putLong(base + Tcb.RETRANSMIT_TIMER_ID_OFFSET, -1);
+        slab.putLong(base + Tcb.CLOSE_TIMER_ID_OFFSET, -1);
+        slab.putLong(base + Tcb.KEEPALIVE_TIMER_ID_OFFSET, -1);
+        slab.putInt(base + Tcb.LISTENER_ID_OFFSET, -1);
+
+        final int hash = hash(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+        int i = hash & mask;
+        while (index.getLong(i * ENTRY_BYTES) != 0)
+        {
+            i = (i + 1) & mask;
+        }
+        index.putLong(i * ENTRY_BYTES, ((long)hash << 32) | ((slot + 1) & 0xFFFF_FFFFL));
+        size++;
+        return handle(slot, generation);
+    }
+
+    /** Removes a live connection. @return false for a stale or null handle. */
+    public boolean remove(final long handle)
+    {
+        if (!isLive(handle))
+        {
+            return false;
+        }
+        final int slot = slot(handle);
+        final int base = slot * Tcb.LENGTH;
+        probe.wrap(slab, base);
+        final int hash = hash(probe.localHi(), probe.localLo(), probe.localPort(),
+            probe.remoteHi(), probe.remoteLo(), probe.remotePort());
+        int i = hash & mask;
+        while ((int)index.getLong(i * ENTRY_BYTES) != slot + 1)
+        {
+            i = (i + 1) & mask;
+        }
+        deleteAt(i);
+        slab.putInt(base + Tcb.GENERATION_OFFSET, generation(handle) + 1);
+        freeSlots.putInt(freeCount++ * 4, slot);
+        size--;
+        return true;
+    }
+
+    public boolean isLive(final long handle)
+    {
+        final int slot = slot(handle);
+        if (slot < 0 || slot >= capacity || handle == NULL_HANDLE)
+        {
+            return false;
+        }
+        final int generation = slab.getInt(slot * Tcb.LENGTH + Tcb.GENERATION_OFFSET);
+        return (generation & 1) == 1 && generation == generation(handle);
+    }
+
+    /** Positions {@code tcb} on the connection's TCB; the handle must be live. */
+    public Tcb wrap(final long handle, final Tcb tcb)
+    {
+        return tcb.wrap(slab, slot(handle) * Tcb.LENGTH);
+    }
+
+    /** @return the handle of the live connection in {@code slot}, or {@link #NULL_HANDLE}: iteration without allocation. */
+    public long handleAtSlot(final int slot)
+    {
+        if (slot < 0 || slot >= capacity)
+        {
+            return NULL_HANDLE;
+        }
+        final int generation = slab.getInt(slot * Tcb.LENGTH + Tcb.GENERATION_OFFSET);
+        return (generation & 1) == 1 ? handle(slot, generation) : NULL_HANDLE;
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+    }
+
+    private static long handle(final int slot, final int generation)
+    {
+        return ((long)generation << 32) | (slot & 0xFFFF_FFFFL);
+    }
+
+    /** Back-shift deletion (Knuth 6.4 Algorithm R): move later entries of the run into the hole. */
+    private void deleteAt(final int start)
+    {
+        int hole = start;
+        int i = start;
+        while (true)
+        {
+            i = (i + 1) & mask;
+            final long entry = index.getLong(i * ENTRY_BYTES);
+            if (entry == 0)
+            {
+                break;
+            }
+            final int home = (int)(entry >>> 32) & mask;
+            // the entry may fill the hole unless its home lies cyclically in (hole, i]
+            final boolean homeInRange = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+            if (!homeInRange)
+            {
+                index.putLong(hole * ENTRY_BYTES, entry);
+                hole = i;
+            }
+        }
+        index.putLong(hole * ENTRY_BYTES, 0);
+    }
+
+    private int hash(
+        final long localHi, final long localLo, final int localPort,
+        final long remoteHi, final long remoteLo, final int remotePort)
+    {
+        long h = seed;
+        h = mix(h ^ localHi);
+        h = mix(h ^ localLo);
+        h = mix(h ^ remoteHi);
+        h = mix(h ^ remoteLo ^ ((long)localPort << 16 | remotePort) << 32);
+        return (int)h ^ (int)(h >>> 32);
+    }
+
+    private static long mix(final long x)
+    {
+        long z = x;
+        z = (z ^ (z >>> 30)) * M1;
+        z = (z ^ (z >>> 27)) * M2;
+        return z ^ (z >>> 31);
+    }
+}
