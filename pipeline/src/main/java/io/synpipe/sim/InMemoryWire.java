@@ -110,12 +110,18 @@ public final class InMemoryWire
         this.nowNs = nowNs;
     }
 
-    /** Delivers every packet due at {@code nowNs}, in order. @return packets delivered. */
+    /**
+     * Delivers the packets due at {@code nowNs} that were in flight when the call began, in order; packets the
+     * engines send in reply wait for the next call, so every hop sees a fresh clock reading.
+     *
+     * @return packets delivered.
+     */
     public int deliver(final long nowNs)
     {
         this.nowNs = nowNs;
         int count = 0;
-        while (heapSize > 0 && slotDeliverNs[heap[0]] - nowNs <= 0)
+        int budget = heapSize;
+        while (budget-- > 0 && heapSize > 0 && slotDeliverNs[heap[0]] - nowNs <= 0)
         {
             final int slot = popHeap();
             final TcpEngine to = slotDirection[slot] == A_TO_B ? b : a;
