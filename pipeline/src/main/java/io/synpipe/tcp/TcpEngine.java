@@ -13,6 +13,7 @@ import org.agrona.DirectBuffer;
 
 import java.net.InetAddress;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 
 import static io.synpipe.tcp.TcpState.S_CLOSED;
 import static io.synpipe.tcp.TcpState.S_CLOSE_WAIT;
@@ -354,6 +355,19 @@ public final class TcpEngine implements AutoCloseable
     public DropCounters drops()
     {
         return drops;
+    }
+
+    /** Calls {@code consumer} with the handle of every connection in the table, TIME-WAIT included. */
+    public void forEachConnection(final LongConsumer consumer)
+    {
+        for (int slot = 0; slot < table.capacity(); slot++)
+        {
+            final long handle = table.handleAtSlot(slot);
+            if (handle != ConnectionTable.NULL_HANDLE)
+            {
+                consumer.accept(handle);
+            }
+        }
     }
 
     /** Connections in the table, TIME-WAIT included. */
