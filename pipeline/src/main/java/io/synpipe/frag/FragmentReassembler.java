@@ -7,6 +7,7 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import java.nio.ByteBuffer;
 
+import io.synpipe.wire.Checksum;
 import io.synpipe.wire.DropCounters;
 import io.synpipe.wire.DropReason;
 import io.synpipe.wire.IpAddress;
@@ -412,7 +413,7 @@ public final class FragmentReassembler
         final int flags = out.getShort(IPV4_FLAGS_FRAGMENT_OFFSET_OFFSET, BIG_ENDIAN) & IPV4_FLAG_DF;
         out.putShort(IPV4_FLAGS_FRAGMENT_OFFSET_OFFSET, (short)flags, BIG_ENDIAN);
         out.putShort(IPV4_CHECKSUM_OFFSET, (short)0, BIG_ENDIAN);
-        out.putShort(IPV4_CHECKSUM_OFFSET, (short)ipv4HeaderChecksum(out, 0, headerBytes), BIG_ENDIAN);
+        out.putShort(IPV4_CHECKSUM_OFFSET, (short)Checksum.compute(out, 0, headerBytes), BIG_ENDIAN);
         return packetBytes;
     }
 
@@ -449,20 +450,5 @@ public final class FragmentReassembler
     private static boolean inBounds(final DirectBuffer buffer, final int offset, final int length)
     {
         return buffer != null && offset >= 0 && length >= 0 && offset <= buffer.capacity() - length;
-    }
-
-    /** RFC 1071 one's-complement sum over the header (its checksum field already zero). */
-    private static int ipv4HeaderChecksum(final DirectBuffer buffer, final int offset, final int headerBytes)
-    {
-        int sum = 0;
-        for (int i = 0; i < headerBytes; i += 2)
-        {
-            sum += buffer.getShort(offset + i, BIG_ENDIAN) & 0xffff;
-        }
-        while ((sum >>> 16) != 0)
-        {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return ~sum & 0xffff;
     }
 }
