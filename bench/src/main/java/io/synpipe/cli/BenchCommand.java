@@ -27,7 +27,7 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--warmup", defaultValue = "300000", description = "handshakes before measuring (default ${DEFAULT-VALUE})")
     private long warmup;
 
-    @Option(names = "--concurrency", defaultValue = "256", description = "handshakes in flight (default ${DEFAULT-VALUE})")
+    @Option(names = "--concurrency", defaultValue = "4", description = "handshakes in flight (default ${DEFAULT-VALUE})")
     private int concurrency;
 
     @Option(names = "--close", defaultValue = "rst", description = "how each connection ends: rst or fin (default ${DEFAULT-VALUE})")
