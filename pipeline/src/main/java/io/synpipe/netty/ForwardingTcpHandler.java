@@ -35,6 +35,12 @@ final class ForwardingTcpHandler implements TcpHandler
     }
 
     @Override
+    public void onWritable(final long handle)
+    {
+        delegate.onWritable(handle);
+    }
+
+    @Override
     public void onPeerClosed(final long handle)
     {
         delegate.onPeerClosed(handle);

@@ -117,7 +117,7 @@ public final class ConnectionTable implements AutoCloseable
 
     /**
      * Adds a connection; the 4-tuple must not be in the table. The TCB comes zeroed but for its key, its
-     * generation and timer ids set to -1.
+     * generation, and -1 in its timer ids, listener id and data block.
      *
      * @return its handle, or {@link #NULL_HANDLE} when the table is full.
      */
@@ -144,6 +144,9 @@ public final class ConnectionTable implements AutoCloseable
         slab.putLong(base + Tcb.CLOSE_TIMER_ID_OFFSET, -1);
         slab.putLong(base + Tcb.KEEPALIVE_TIMER_ID_OFFSET, -1);
         slab.putInt(base + Tcb.LISTENER_ID_OFFSET, -1);
+        slab.putInt(base + Tcb.DATA_BLOCK_OFFSET, -1);
+        slab.putLong(base + Tcb.DELAYED_ACK_TIMER_ID_OFFSET, -1);
+        slab.putLong(base + Tcb.PERSIST_TIMER_ID_OFFSET, -1);
 
         final int hash = hash(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         int i = hash & mask;

@@ -46,7 +46,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * | 176 |  8 | openedNs          | when the handshake started (SYN sent or received) |
  * | 184 |  8 | establishedNs     | when ESTABLISHED was reached, 0 before |
  * | 192 |  8 | userData          | the application's value |
- * | 200 | 56 | (reserved)        | free for the data-transfer state (buffers, congestion control) |
+ * | 200 |  4 | dataBlock         | BufferArena block holding buffers and transfer state, -1 until data flows |
+ * | 204 |  4 | segmentsUnacked   | in-order segments received since our last ACK (delayed ACK) |
+ * | 208 |  8 | delayedAckTimerId | delayed-ACK timer id, -1 if none |
+ * | 216 |  8 | persistTimerId    | zero-window probe timer id, -1 if none |
+ * | 224 | 32 | (reserved)        | free |
  * </pre>
  */
 public final class Tcb
@@ -54,7 +58,7 @@ public final class Tcb
     /** Bytes per TCB. */
     public static final int LENGTH = 256;
     /** First byte not used by a field. */
-    public static final int USED_LENGTH = 200;
+    public static final int USED_LENGTH = 224;
 
     public static final int GENERATION_OFFSET = 0;
     public static final int STATE_OFFSET = 4;
@@ -94,6 +98,10 @@ public final class Tcb
     public static final int OPENED_NS_OFFSET = 176;
     public static final int ESTABLISHED_NS_OFFSET = 184;
     public static final int USER_DATA_OFFSET = 192;
+    public static final int DATA_BLOCK_OFFSET = 200;
+    public static final int SEGMENTS_UNACKED_OFFSET = 204;
+    public static final int DELAYED_ACK_TIMER_ID_OFFSET = 208;
+    public static final int PERSIST_TIMER_ID_OFFSET = 216;
 
     /** Connection opened by a passive OPEN (a listener). */
     public static final int F_PASSIVE_OPEN = 1;
@@ -113,6 +121,12 @@ public final class Tcb
     public static final int F_ACCEPT_PENDING = 1 << 7;
     /** The application was told the connection closed; the handle is dead to it. */
     public static final int F_CLOSE_REPORTED = 1 << 8;
+    /** Nagle off (TCP_NODELAY). */
+    public static final int F_NO_DELAY = 1 << 9;
+    /** The application grants read credit itself ({@code TcpEngine.consume}). */
+    public static final int F_MANUAL_READ_CREDIT = 1 << 10;
+    /** The application asked to hear when send space frees up. */
+    public static final int F_WANT_WRITABLE = 1 << 11;
 
     private UnsafeBuffer buffer;
     private int offset;
@@ -571,6 +585,50 @@ public final class Tcb
     public Tcb userData(final long value)
     {
         buffer.putLong(offset + USER_DATA_OFFSET, value);
+        return this;
+    }
+
+    public int dataBlock()
+    {
+        return buffer.getInt(offset + DATA_BLOCK_OFFSET);
+    }
+
+    public Tcb dataBlock(final int value)
+    {
+        buffer.putInt(offset + DATA_BLOCK_OFFSET, value);
+        return this;
+    }
+
+    public int segmentsUnacked()
+    {
+        return buffer.getInt(offset + SEGMENTS_UNACKED_OFFSET);
+    }
+
+    public Tcb segmentsUnacked(final int value)
+    {
+        buffer.putInt(offset + SEGMENTS_UNACKED_OFFSET, value);
+        return this;
+    }
+
+    public long delayedAckTimerId()
+    {
+        return buffer.getLong(offset + DELAYED_ACK_TIMER_ID_OFFSET);
+    }
+
+    public Tcb delayedAckTimerId(final long value)
+    {
+        buffer.putLong(offset + DELAYED_ACK_TIMER_ID_OFFSET, value);
+        return this;
+    }
+
+    public long persistTimerId()
+    {
+        return buffer.getLong(offset + PERSIST_TIMER_ID_OFFSET);
+    }
+
+    public Tcb persistTimerId(final long value)
+    {
+        buffer.putLong(offset + PERSIST_TIMER_ID_OFFSET, value);
         return this;
     }
 }

@@ -15,6 +15,8 @@ final class ConnectionLifecycle
 {
     static final int TIMER_RETRANSMIT = 1;
     static final int TIMER_CLOSE = 2;
+    static final int TIMER_DELAYED_ACK = 3;
+    static final int TIMER_PERSIST = 4;
 
     private static final int KIND_BITS = 8;
     private static final long RTO_AFTER_SYN_RETRANSMIT_NS = 3_000_000_000L;
@@ -25,6 +27,7 @@ final class ConnectionLifecycle
     private final TimerService timers;
     private final EngineCounters counters;
     private final TcpHandler handler;
+    private DataTransfer data;
 
     ConnectionLifecycle(
         final TcpConfig config,
@@ -38,6 +41,11 @@ final class ConnectionLifecycle
         this.timers = timers;
         this.counters = counters;
         this.handler = handler;
+    }
+
+    void dataTransfer(final DataTransfer data)
+    {
+        this.data = data;
     }
 
     static long timerPayload(final long handle, final int kind)
@@ -118,6 +126,8 @@ final class ConnectionLifecycle
     {
         transition(tcb, S_TIME_WAIT);
         cancelRetransmit(tcb);
+        // TIME-WAIT keeps only the TCB: the data buffers go back to the arena now
+        data.release(tcb);
         armCloseTimer(handle, tcb, nowNs + 2 * config.mslNs());
         reportClosed(handle, tcb, CloseReason.NORMAL);
     }
@@ -135,6 +145,7 @@ final class ConnectionLifecycle
         timers.cancel(tcb.closeTimerId());
         tcb.retransmitTimerId(TimerService.NULL_TIMER);
         tcb.closeTimerId(TimerService.NULL_TIMER);
+        data.release(tcb);
         counters.transition(tcb.state(), toState);
         tcb.state(S_CLOSED);
         final boolean tell = !tcb.hasFlag(Tcb.F_CLOSE_REPORTED);

@@ -45,8 +45,24 @@ public enum EngineEvent
     NO_ACK_DROPPED,
     /** SYN-RECEIVED: an ACK that does not acknowledge our SYN drew an RST. */
     SYN_RECEIVED_BAD_ACK,
-    /** Out-of-order data dropped (no reassembly queue yet). */
-    OUT_OF_ORDER_DROPPED,
+    /** Out-of-order data held in the receive buffer until the gap fills. */
+    OUT_OF_ORDER_QUEUED,
+    /** A FIN beyond a gap, dropped until it is retransmitted in order. */
+    OUT_OF_ORDER_FIN_DROPPED,
+    /** No data buffers left in the arena: data was dropped (and will be retransmitted by the peer). */
+    DATA_BUFFERS_EXHAUSTED,
+    /** Data segments sent again (timeout, fast retransmit, partial ACK). */
+    RETRANSMIT_DATA,
+    /** Three duplicate ACKs started fast retransmit and recovery (RFC 5681 §3.2, RFC 6582). */
+    FAST_RETRANSMIT,
+    /** The retransmission timer expired with data outstanding (RFC 6298 §5.4). */
+    RETRANSMIT_TIMEOUT,
+    /** An ACK sent when the delayed-ACK timer expired. */
+    DELAYED_ACK_SENT,
+    /** The peer offered a zero window. */
+    ZERO_WINDOW_SEEN,
+    /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
+    ZERO_WINDOW_PROBE,
     /** RST in TIME-WAIT ignored (RFC 1337). */
     TIME_WAIT_RST_IGNORED,
     /** A SYN reopened a TIME-WAIT connection (RFC 9293 §3.6.1, RFC 6191). */

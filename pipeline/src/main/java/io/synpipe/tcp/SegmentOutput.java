@@ -24,6 +24,7 @@ final class SegmentOutput
     private final TcpConfig config;
     private final EngineCounters counters;
     private final int tsOffset;
+    private DataTransfer sackSource;
 
     SegmentOutput(final PacketSink sink, final TcpConfig config, final EngineCounters counters, final int tsOffset)
     {
@@ -31,6 +32,11 @@ final class SegmentOutput
         this.config = config;
         this.counters = counters;
         this.tsOffset = tsOffset;
+    }
+
+    void sackSource(final DataTransfer source)
+    {
+        this.sackSource = source;
     }
 
     /** RFC 7323 §4.1: a clock ticking in milliseconds, offset per engine. */
@@ -87,6 +93,12 @@ final class SegmentOutput
     void sendAck(final Tcb tcb, final long nowNs)
     {
         emit(synchronizedHeader(tcb, tcb.sndNxt(), Segment.ACK, nowNs));
+    }
+
+    /** Zero-window probe: {@code <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>}, an old sequence number the peer must ACK. */
+    void sendProbe(final Tcb tcb, final long nowNs)
+    {
+        emit(synchronizedHeader(tcb, tcb.sndUna() - 1, Segment.ACK, nowNs));
     }
 
     /** {@code <SEQ=FIN seq><ACK=RCV.NXT><CTL=FIN,ACK>}: the FIN occupies {@code finSeq}. */
@@ -161,6 +173,12 @@ final class SegmentOutput
         {
             s.options().timestamps(tsVal(nowNs), tcb.tsRecent());
         }
+        if (sackSource != null)
+        {
+            sackSource.fillSackBlocks(tcb, s.options());
+        }
+        // every segment we send carries ACK = RCV.NXT: nothing is owed any more
+        tcb.segmentsUnacked(0);
         return s;
     }
 

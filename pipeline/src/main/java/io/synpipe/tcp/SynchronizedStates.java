@@ -34,6 +34,7 @@ final class SynchronizedStates
     private final EngineCounters counters;
     private final TcpHandler handler;
     private final ChallengeAckLimiter challengeAcks;
+    private final DataTransfer data;
 
     SynchronizedStates(
         final TcpConfig config,
@@ -41,8 +42,10 @@ final class SynchronizedStates
         final SegmentOutput output,
         final ConnectionLifecycle lifecycle,
         final EngineCounters counters,
-        final TcpHandler handler)
+        final TcpHandler handler,
+        final DataTransfer data)
     {
+        this.data = data;
         this.config = config;
         this.table = table;
         this.output = output;
@@ -228,15 +231,17 @@ final class SynchronizedStates
             challengeAck(tcb, nowNs);
             return;
         }
-        if (SeqNum.gt(ack, tcb.sndUna()))
-        {
-            tcb.sndUna(ack);
-        }
+        final int newWindow = in.window() << tcb.sndWindowShift();
+        final boolean windowChanged = newWindow != tcb.sndWnd();
         if (SeqNum.le(tcb.sndUna(), ack)
             && (SeqNum.lt(tcb.sndWl1(), seq) || (tcb.sndWl1() == seq && SeqNum.le(tcb.sndWl2(), ack))))
         {
             // 3.10.7.4 fifth: update the send window from the newest segment
-            tcb.sndWnd(in.window() << tcb.sndWindowShift());
+            if (newWindow == 0 && windowChanged)
+            {
+                counters.increment(EngineEvent.ZERO_WINDOW_SEEN);
+            }
+            tcb.sndWnd(newWindow);
             tcb.sndWl1(seq);
             tcb.sndWl2(ack);
         }
@@ -246,8 +251,14 @@ final class SynchronizedStates
             tcb.tsRecent(options.tsVal());
             tcb.tsRecentAgeNs(nowNs);
         }
+        // 3.10.7.4 fifth: SND.UNA < SEG.ACK =< SND.NXT -> SND.UNA = SEG.ACK (with retransmission and recovery)
+        data.onAck(handle, tcb, in, ack, dataLength, windowChanged, nowNs);
+        if (!table.isLive(handle))
+        {
+            return;
+        }
 
-        final boolean finAcked = tcb.hasFlag(Tcb.F_FIN_SENT) && tcb.sndUna() == tcb.sndNxt();
+        final boolean finAcked = tcb.hasFlag(Tcb.F_FIN_SENT) && SeqNum.gt(tcb.sndUna(), tcb.finSeq());
         final boolean finInOrder = (flags & Segment.FIN) != 0 && seq == rcvNxt;
         switch (state)
         {
@@ -289,14 +300,7 @@ final class SynchronizedStates
             // 3.10.7.4 seventh: CLOSE-WAIT, CLOSING, LAST-ACK ignore text (a FIN was received already)
             dataLength = 0;
         }
-        if ((dataLength > 0 || (flags & Segment.FIN) != 0) && seq != rcvNxt)
-        {
-            // out of order: no reassembly queue yet -> drop, duplicate ACK at once
-            counters.increment(EngineEvent.OUT_OF_ORDER_DROPPED);
-            output.sendAck(tcb, nowNs);
-            return;
-        }
-        acceptTextAndFin(handle, tcb, in.payloadBuffer(), dataOffset, dataLength, (flags & Segment.FIN) != 0, nowNs);
+        acceptTextAndFin(handle, tcb, in.payloadBuffer(), dataOffset, dataLength, seq, (flags & Segment.FIN) != 0, nowNs);
     }
 
     /** 3.10.7.3: a SYN,ACK that also carried text or FIN continues here once ESTABLISHED. */
@@ -308,51 +312,67 @@ final class SynchronizedStates
         }
         final int dataLength = Math.min(in.payloadLength(), tcb.rcvWnd());
         final boolean fin = in.has(Segment.FIN) && dataLength == in.payloadLength();
-        acceptTextAndFin(handle, tcb, in.payloadBuffer(), in.payloadOffset(), dataLength, fin, nowNs);
+        acceptTextAndFin(handle, tcb, in.payloadBuffer(), in.payloadOffset(), dataLength, tcb.rcvNxt(), fin, nowNs);
     }
 
     /**
-     * In-order text and FIN at RCV.NXT: advance RCV.NXT, move the state for FIN (3.10.7.4 eighth), send one ACK
-     * for both, then tell the application (data first, then end of stream).
+     * Text (3.10.7.4 seventh) goes to the receive buffer, in order or not; the application hears of in-order bytes.
+     * A FIN (eighth) counts only once everything before it has arrived; it moves the state. One ACK covers both,
+     * sent at once when owed or delayed within the bound (RFC 5681 §4.2), then the application hears end of stream.
      */
     private void acceptTextAndFin(
         final long handle, final Tcb tcb, final DirectBuffer buffer, final int dataOffset, final int dataLength,
-        final boolean fin, final long nowNs)
+        final int seq, final boolean finFlag, final long nowNs)
     {
-        if (dataLength == 0 && !fin)
-        {
-            return;
-        }
-        final int state = tcb.state();
-        tcb.rcvNxt(tcb.rcvNxt() + dataLength + (fin ? 1 : 0));
-        boolean toTimeWait = false;
-        if (fin)
-        {
-            tcb.setFlag(Tcb.F_FIN_RECEIVED);
-            switch (state)
-            {
-                case S_SYN_RECEIVED, S_ESTABLISHED -> lifecycle.transition(tcb, S_CLOSE_WAIT);
-                // 3.10.7.4 eighth, FIN-WAIT-1: FIN acknowledged -> TIME-WAIT, else CLOSING
-                case S_FIN_WAIT_1 -> toTimeWait = tcb.hasFlag(Tcb.F_FIN_SENT) && tcb.sndUna() == tcb.sndNxt();
-                case S_FIN_WAIT_2 -> toTimeWait = true;
-                default ->
-                {
-                }
-            }
-            if (state == S_FIN_WAIT_1 && !toTimeWait)
-            {
-                lifecycle.transition(tcb, S_CLOSING);
-            }
-        }
-        output.sendAck(tcb, nowNs);
+        final int deliverFrom = tcb.rcvNxt();
+        boolean inOrder = seq == deliverFrom;
         if (dataLength > 0)
         {
-            handler.onData(handle, buffer, dataOffset, dataLength);
+            inOrder = data.receive(tcb, buffer, dataOffset, dataLength, seq, nowNs);
+        }
+        final int deliverTo = tcb.rcvNxt();
+        final boolean fin = finFlag && inOrder && seq + dataLength == deliverTo;
+        if (finFlag && !fin)
+        {
+            // a FIN beyond a gap waits for its retransmission; say where we are
+            counters.increment(EngineEvent.OUT_OF_ORDER_FIN_DROPPED);
+            tcb.segmentsUnacked(Math.max(tcb.segmentsUnacked(), 2));
+        }
+        if (deliverTo != deliverFrom)
+        {
+            data.deliver(handle, tcb, deliverFrom, deliverTo);
             if (!table.isLive(handle))
             {
                 return;
             }
         }
+        boolean toTimeWait = false;
+        if (fin)
+        {
+            final int state = tcb.state();
+            tcb.rcvNxt(tcb.rcvNxt() + 1);
+            tcb.setFlag(Tcb.F_FIN_RECEIVED);
+            tcb.segmentsUnacked(tcb.segmentsUnacked() + 1);
+            final boolean ourFinAcked = tcb.hasFlag(Tcb.F_FIN_SENT) && SeqNum.gt(tcb.sndUna(), tcb.finSeq());
+            switch (state)
+            {
+                case S_SYN_RECEIVED, S_ESTABLISHED -> lifecycle.transition(tcb, S_CLOSE_WAIT);
+                // 3.10.7.4 eighth, FIN-WAIT-1: FIN acknowledged -> TIME-WAIT, else CLOSING
+                case S_FIN_WAIT_1 ->
+                {
+                    toTimeWait = ourFinAcked;
+                    if (!toTimeWait)
+                    {
+                        lifecycle.transition(tcb, S_CLOSING);
+                    }
+                }
+                case S_FIN_WAIT_2 -> toTimeWait = true;
+                default ->
+                {
+                }
+            }
+        }
+        data.acknowledge(handle, tcb, fin, nowNs);
         if (fin)
         {
             handler.onPeerClosed(handle);

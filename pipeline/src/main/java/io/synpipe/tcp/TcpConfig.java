@@ -17,7 +17,6 @@ public final class TcpConfig
     private int synAckRetries = 5;
     private int finRetries = 8;
     private int mss = 1460;
-    private int receiveWindowBytes = 65_535;
     private int windowShift = 7;
     private boolean timestamps = true;
     private boolean sack = true;
@@ -30,6 +29,13 @@ public final class TcpConfig
     private int reassemblyMaxDatagrams = 64;
     private long reassemblyTimeoutNs = TimeUnit.SECONDS.toNanos(30);
     private IsnGenerator isnGenerator;
+    private int sendBufferBytes = 256 * 1024;
+    private int receiveBufferBytes = 256 * 1024;
+    private int maxDataConnections = 4096;
+    private String congestionControl = "cubic";
+    private long delayedAckNs = TimeUnit.MILLISECONDS.toNanos(40);
+    private int dataRetries = 15;
+    private boolean noDelay;
 
     public int maxConnections()
     {
@@ -133,16 +139,10 @@ public final class TcpConfig
         return this;
     }
 
-    /** The receive window we offer, in bytes (after scaling). */
+    /** The receive window we offer before data flows: the receive buffer size. */
     public int receiveWindowBytes()
     {
-        return receiveWindowBytes;
-    }
-
-    public TcpConfig receiveWindowBytes(final int bytes)
-    {
-        this.receiveWindowBytes = check("receiveWindowBytes", bytes, 1, 1 << 30);
-        return this;
+        return receiveBufferBytes;
     }
 
     /** Our window scale shift when the peer offers window scaling (RFC 7323 §2.3: at most 14). */
@@ -280,6 +280,101 @@ public final class TcpConfig
     {
         this.isnGenerator = generator;
         return this;
+    }
+
+    /** Send buffer per connection that carries data (a power of two). */
+    public int sendBufferBytes()
+    {
+        return sendBufferBytes;
+    }
+
+    public TcpConfig sendBufferBytes(final int bytes)
+    {
+        this.sendBufferBytes = checkPowerOfTwo("sendBufferBytes", bytes);
+        return this;
+    }
+
+    /** Receive buffer per connection that carries data (a power of two); it bounds the window we offer. */
+    public int receiveBufferBytes()
+    {
+        return receiveBufferBytes;
+    }
+
+    public TcpConfig receiveBufferBytes(final int bytes)
+    {
+        this.receiveBufferBytes = checkPowerOfTwo("receiveBufferBytes", bytes);
+        return this;
+    }
+
+    /** Connections that may hold data buffers at once; the arena grows to this lazily. */
+    public int maxDataConnections()
+    {
+        return maxDataConnections;
+    }
+
+    public TcpConfig maxDataConnections(final int count)
+    {
+        this.maxDataConnections = check("maxDataConnections", count, 1, 1 << 20);
+        return this;
+    }
+
+    /** "cubic" (RFC 9438, the default) or "newreno" (RFC 5681, 6582). */
+    public String congestionControl()
+    {
+        return congestionControl;
+    }
+
+    public TcpConfig congestionControl(final String name)
+    {
+        io.synpipe.cc.CongestionControls.byName(name);
+        this.congestionControl = name;
+        return this;
+    }
+
+    /** Longest an ACK for in-order data waits (RFC 9293 §3.8.6.3: under 0.5 s; here 40 ms by default). */
+    public long delayedAckNs()
+    {
+        return delayedAckNs;
+    }
+
+    public TcpConfig delayedAckMs(final long ms)
+    {
+        this.delayedAckNs = TimeUnit.MILLISECONDS.toNanos(check("delayedAckMs", ms, 1, 500));
+        return this;
+    }
+
+    /** Retransmissions of the same data before the connection is dropped (Linux tcp_retries2). */
+    public int dataRetries()
+    {
+        return dataRetries;
+    }
+
+    public TcpConfig dataRetries(final int retries)
+    {
+        this.dataRetries = check("dataRetries", retries, 0, 255);
+        return this;
+    }
+
+    /** Nagle's algorithm off for new connections (TCP_NODELAY). */
+    public boolean noDelay()
+    {
+        return noDelay;
+    }
+
+    public TcpConfig noDelay(final boolean noDelay)
+    {
+        this.noDelay = noDelay;
+        return this;
+    }
+
+    private static int checkPowerOfTwo(final String name, final int value)
+    {
+        if (value < 4096 || value > (1 << 30) || Integer.bitCount(value) != 1)
+        {
+            throw new IllegalArgumentException(
+                name + " = " + value + " is not allowed: a power of two from 4096 to 1073741824");
+        }
+        return value;
     }
 
     private static int check(final String name, final int value, final int min, final int max)

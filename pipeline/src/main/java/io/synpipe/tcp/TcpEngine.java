@@ -1,5 +1,6 @@
 package io.synpipe.tcp;
 
+import io.synpipe.buffer.BufferArena;
 import io.synpipe.frag.FragmentReassembler;
 import io.synpipe.table.ConnectionTable;
 import io.synpipe.table.Tcb;
@@ -53,6 +54,7 @@ public final class TcpEngine implements AutoCloseable
     private final SynchronizedStates synchronizedStates;
     private final OpeningStates opening;
     private final Timeouts timeouts;
+    private final DataTransfer data;
     private final Segment in = new Segment();
     private final Tcb packetTcb = new Tcb();
     private final Tcb apiTcb = new Tcb();
@@ -68,11 +70,16 @@ public final class TcpEngine implements AutoCloseable
         this.decoder = new PacketDecoder(reassembler, drops);
         this.output = new SegmentOutput(sink, config, counters, ThreadLocalRandom.current().nextInt());
         this.lifecycle = new ConnectionLifecycle(config, table, timers, counters, handler);
-        this.synchronizedStates = new SynchronizedStates(config, table, output, lifecycle, counters, handler);
+        final BufferArena arena = new BufferArena(
+            config.maxDataConnections(), config.sendBufferBytes(), config.receiveBufferBytes());
+        this.data = new DataTransfer(config, table, arena, output, lifecycle, timers, counters, handler);
+        lifecycle.dataTransfer(data);
+        output.sackSource(data);
+        this.synchronizedStates = new SynchronizedStates(config, table, output, lifecycle, counters, handler, data);
         final IsnGenerator isn = config.isnGenerator() != null ? config.isnGenerator() : new Rfc6528IsnGenerator();
         this.opening = new OpeningStates(
             config, table, listeners, isn, output, lifecycle, counters, handler, synchronizedStates);
-        this.timeouts = new Timeouts(config, table, output, lifecycle, opening, counters);
+        this.timeouts = new Timeouts(config, table, output, lifecycle, opening, counters, data);
     }
 
     /** One IP packet in. Malformed packets are counted in {@link #drops()} and never throw. */
@@ -222,30 +229,74 @@ public final class TcpEngine implements AutoCloseable
     }
 
     /**
-     * Sends data on an established connection, at most what the peer's window allows now, cut into segments of
-     * at most SND.MSS. Not yet retransmitted when lost (the reliable data transfer issue adds send buffers).
+     * SEND (RFC 9293 §3.10.2): copies as much as the send buffer takes and sends what the windows allow; the rest of
+     * the buffer goes out as ACKs arrive, retransmitted as needed. Never blocks; the bytes are copied once.
+     * After a short write, {@link TcpHandler#onWritable} says when space frees up.
      *
-     * @return the number of bytes sent (0 if the state allows no sending).
+     * @return the number of bytes accepted (0 if the state allows no sending or no buffers are left).
      */
     public int send(final long handle, final DirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
         final Tcb tcb = liveTcb(handle);
-        if (tcb == null || (tcb.state() != S_ESTABLISHED && tcb.state() != S_CLOSE_WAIT) || length <= 0)
+        if (tcb == null || (tcb.state() != S_ESTABLISHED && tcb.state() != S_CLOSE_WAIT)
+            || tcb.hasFlag(Tcb.F_APP_CLOSED) || length <= 0)
         {
             return 0;
         }
-        final int usable = tcb.sndUna() + tcb.sndWnd() - tcb.sndNxt();
-        final int total = Math.min(length, Math.max(usable, 0));
-        final int mss = output.payloadMss(tcb);
-        int sent = 0;
-        while (sent < total)
+        return data.write(handle, tcb, buffer, offset, length, nowNs);
+    }
+
+    /** @return bytes {@link #send} would accept now (0 for a dead handle). */
+    public int writable(final long handle)
+    {
+        final Tcb tcb = liveTcb(handle);
+        return tcb == null ? 0 : data.writable(tcb);
+    }
+
+    /** Nagle's algorithm off ({@code true}) or on for this connection (TCP_NODELAY). */
+    public void noDelay(final long handle, final boolean noDelay)
+    {
+        final Tcb tcb = liveTcb(handle);
+        if (tcb != null)
         {
-            final int chunk = Math.min(mss, total - sent);
-            output.sendData(tcb, tcb.sndNxt(), buffer, offset + sent, chunk, sent + chunk == total, nowNs);
-            tcb.sndNxt(tcb.sndNxt() + chunk);
-            sent += chunk;
+            if (noDelay)
+            {
+                tcb.setFlag(Tcb.F_NO_DELAY);
+            }
+            else
+            {
+                tcb.clearFlag(Tcb.F_NO_DELAY);
+            }
         }
-        return sent;
+    }
+
+    /**
+     * From now on the application grants read credit itself with {@link #consume}: bytes it was handed count
+     * against the window we offer until it says it is done with them (backpressure for a proxy).
+     */
+    public void manualReadCredit(final long handle)
+    {
+        final Tcb tcb = liveTcb(handle);
+        if (tcb != null)
+        {
+            tcb.setFlag(Tcb.F_MANUAL_READ_CREDIT);
+        }
+    }
+
+    /** Read credit: the application is done with {@code bytes} more received bytes; the window may open. */
+    public void consume(final long handle, final int bytes, final long nowNs)
+    {
+        final Tcb tcb = liveTcb(handle);
+        if (tcb != null)
+        {
+            data.consume(handle, tcb, bytes, nowNs);
+        }
+    }
+
+    /** Data buffers in use across the engine's connections (a handshake-only connection holds none). */
+    public int dataBuffersInUse()
+    {
+        return data.arena().blocksInUse();
     }
 
     /**
@@ -431,16 +482,13 @@ public final class TcpEngine implements AutoCloseable
         lifecycle.delete(handle, tcb, S_CLOSED, reason);
     }
 
+    /** CLOSE: the FIN is queued behind buffered data and goes when the buffer has drained (RFC 9293 §3.10.4). */
     private void sendFin(final long handle, final Tcb tcb, final int toState, final long nowNs)
     {
         tcb.setFlag(Tcb.F_APP_CLOSED);
-        tcb.setFlag(Tcb.F_FIN_SENT);
-        tcb.finSeq(tcb.sndNxt());
-        tcb.sndNxt(tcb.sndNxt() + 1);
         lifecycle.transition(tcb, toState);
-        output.sendFin(tcb, nowNs);
         tcb.retransmitCount(0);
-        lifecycle.armRetransmit(handle, tcb, nowNs);
+        data.transmit(handle, tcb, nowNs);
     }
 
     /** A handle the application may act on: live and not yet reported closed. */

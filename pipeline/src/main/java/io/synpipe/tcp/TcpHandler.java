@@ -36,6 +36,11 @@ public interface TcpHandler
     {
     }
 
+    /** Send-buffer space freed up after a {@code send} that could not take everything. */
+    default void onWritable(final long handle)
+    {
+    }
+
     /** The peer's FIN arrived: no more data will come (the connection can still send). */
     default void onPeerClosed(final long handle)
     {

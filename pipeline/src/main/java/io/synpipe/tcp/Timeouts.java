@@ -27,6 +27,7 @@ final class Timeouts implements TimerService.TimerHandler
     private final ConnectionLifecycle lifecycle;
     private final OpeningStates opening;
     private final EngineCounters counters;
+    private final DataTransfer data;
 
     Timeouts(
         final TcpConfig config,
@@ -34,8 +35,10 @@ final class Timeouts implements TimerService.TimerHandler
         final SegmentOutput output,
         final ConnectionLifecycle lifecycle,
         final OpeningStates opening,
-        final EngineCounters counters)
+        final EngineCounters counters,
+        final DataTransfer data)
     {
+        this.data = data;
         this.config = config;
         this.table = table;
         this.output = output;
@@ -64,10 +67,27 @@ final class Timeouts implements TimerService.TimerHandler
             tcb.closeTimerId(TimerService.NULL_TIMER);
             onCloseTimeout(handle);
         }
+        else if (kind == ConnectionLifecycle.TIMER_DELAYED_ACK && tcb.delayedAckTimerId() == timerId)
+        {
+            data.onDelayedAckTimeout(tcb, nowNs);
+        }
+        else if (kind == ConnectionLifecycle.TIMER_PERSIST && tcb.persistTimerId() == timerId)
+        {
+            data.onPersistTimeout(handle, tcb, nowNs);
+        }
     }
 
     private void onRetransmitTimeout(final long handle, final long nowNs)
     {
+        if (data.hasOutstanding(tcb) && tcb.state() != S_SYN_SENT && tcb.state() != S_SYN_RECEIVED)
+        {
+            // data (and perhaps the FIN after it) unacknowledged: RFC 6298 §5.4-5.7
+            if (!giveUp(handle, config.dataRetries(), true))
+            {
+                data.onRetransmitTimeout(handle, tcb, nowNs);
+            }
+            return;
+        }
         switch (tcb.state())
         {
             case S_SYN_SENT ->
@@ -96,6 +116,10 @@ final class Timeouts implements TimerService.TimerHandler
             }
             case S_FIN_WAIT_1, S_CLOSING, S_LAST_ACK ->
             {
+                if (!tcb.hasFlag(Tcb.F_FIN_SENT) || SeqNum.gt(tcb.sndUna(), tcb.finSeq()))
+                {
+                    return;
+                }
                 if (giveUp(handle, config.finRetries(), true))
                 {
                     return;

@@ -306,7 +306,7 @@ class SegmentArrivesTest
             synAck.options().mss(1400).windowScale(3).sackPermitted(true).timestamps(5555, 0);
             f.send(synAck);
             final Segment ack = f.expect(ACK, LOCAL_ISS + 1, REMOTE_ISS + 1);
-            assertThat(ack.window()).isEqualTo(WINDOW >> 7);
+            assertThat(ack.window()).isEqualTo((256 * 1024) >> 7);
             assertThat(ack.options().hasTimestamps()).isTrue();
             assertThat(ack.options().tsEcr()).isEqualTo(5555);
             assertThat(ack.options().mss()).isEqualTo(-1);
@@ -410,23 +410,45 @@ class SegmentArrivesTest
     class Data
     {
         @Test
-        void established_inOrderData_deliveredAndAcked()
+        void established_inOrderData_deliveredAndAckDelayedAtMost40ms()
         {
             f.established();
             final byte[] data = "abc".getBytes(StandardCharsets.US_ASCII);
             f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 3));
-            f.expectPlain(ACK, LOCAL_ISS + 1, REMOTE_ISS + 4, WINDOW);
             assertThat(f.received).containsExactly(data);
+            f.expectNothing();
+            f.advanceMs(39);
+            f.expectNothing();
+            f.advanceMs(3);
+            f.expectPlain(ACK, LOCAL_ISS + 1, REMOTE_ISS + 4, WINDOW);
+            assertThat(f.engine.counters().get(EngineEvent.DELAYED_ACK_SENT)).isEqualTo(1);
         }
 
         @Test
-        void established_outOfOrderData_dupAckNoDelivery()
+        void established_secondSegment_ackedAtOnce()
         {
             f.established();
             final byte[] data = "abc".getBytes(StandardCharsets.US_ASCII);
-            f.send(fromPeer(ACK | PSH, REMOTE_ISS + 10, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 3));
+            f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 3));
+            f.send(fromPeer(ACK | PSH, REMOTE_ISS + 4, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 3));
+            f.expectPlain(ACK, LOCAL_ISS + 1, REMOTE_ISS + 7, WINDOW);
+            f.advanceMs(100);
+            f.expectNothing();
+        }
+
+        @Test
+        void established_outOfOrderData_dupAckAtOnceThenDeliveredWhenGapFills()
+        {
+            f.established();
+            final byte[] data = "abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
+            f.send(fromPeer(ACK | PSH, REMOTE_ISS + 10, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 9, 3));
             f.expectPlain(ACK, LOCAL_ISS + 1, REMOTE_ISS + 1, WINDOW);
             assertThat(f.received).isEmpty();
+            f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 9));
+            f.expectPlain(ACK, LOCAL_ISS + 1, REMOTE_ISS + 13, WINDOW);
+            final StringBuilder all = new StringBuilder();
+            f.received.forEach(b -> all.append(new String(b, StandardCharsets.US_ASCII)));
+            assertThat(all.toString()).isEqualTo("abcdefghijkl");
         }
 
         @Test
@@ -435,7 +457,7 @@ class SegmentArrivesTest
             f.established();
             final byte[] data = "abcdef".getBytes(StandardCharsets.US_ASCII);
             f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 3));
-            f.expect(ACK, LOCAL_ISS + 1, REMOTE_ISS + 4);
+            f.expectNothing();
             f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 1).payload(new UnsafeBuffer(data), 0, 6));
             f.expect(ACK, LOCAL_ISS + 1, REMOTE_ISS + 7);
             assertThat(new String(f.received.get(1), StandardCharsets.US_ASCII)).isEqualTo("def");
@@ -457,7 +479,6 @@ class SegmentArrivesTest
             f.finWait2();
             final byte[] data = "late".getBytes(StandardCharsets.US_ASCII);
             f.send(fromPeer(ACK | PSH, REMOTE_ISS + 1, LOCAL_ISS + 2).payload(new UnsafeBuffer(data), 0, 4));
-            f.expect(ACK, LOCAL_ISS + 2, REMOTE_ISS + 5);
             assertThat(f.received).containsExactly(data);
             f.send(FIN | ACK, REMOTE_ISS + 5, LOCAL_ISS + 2);
             f.expect(ACK, LOCAL_ISS + 2, REMOTE_ISS + 6);
