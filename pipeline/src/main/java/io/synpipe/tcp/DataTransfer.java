@@ -353,7 +353,8 @@ final class DataTransfer
             }
             else
             {
-                cc.onAck(s.buffer(), s.ccOffset(), ackedBytes, mss, tcb.sndNxt() - ack, rttNs, nowNs);
+                // the flight before this ACK says whether the window was in use (RFC 7661 §2)
+                cc.onAck(s.buffer(), s.ccOffset(), ackedBytes, mss, tcb.sndNxt() - sndUna, rttNs, nowNs);
             }
             s.putInt(TransferState.DUP_ACKS, 0);
             timers.cancel(tcb.persistTimerId());

@@ -141,6 +141,14 @@ final class EngineFixture implements TcpHandler
         return Segment.appendFlags(new StringBuilder(), flags).toString();
     }
 
+    /** Everything delivered so far, in order (a ring wrap may split one segment into two deliveries). */
+    String receivedText()
+    {
+        final StringBuilder sb = new StringBuilder();
+        received.forEach(b -> sb.append(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        return sb.toString();
+    }
+
     TcpState state()
     {
         return engine.state(handle);
