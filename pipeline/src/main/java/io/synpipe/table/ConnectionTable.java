@@ -21,7 +21,8 @@ import java.security.SecureRandom;
 public final class ConnectionTable implements AutoCloseable
 {
     public static final long NULL_HANDLE = 0;
-    public static final int MAX_CAPACITY = 1 << 24;
+    /** The most connections whose slab an int-indexed buffer can address: {@code MAX_CAPACITY * Tcb.LENGTH < 2^31}. */
+    public static final int MAX_CAPACITY = Integer.MAX_VALUE / Tcb.LENGTH;
 
     private static final int ENTRY_BYTES = 8;
     private static final long M1 = 0xBF58_476D_1CE4_E5B9L;

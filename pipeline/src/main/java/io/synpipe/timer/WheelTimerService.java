@@ -1,14 +1,20 @@
 package io.synpipe.timer;
 
 import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2LongHashMap;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@link TimerService} over Agrona's {@link DeadlineTimerWheel}: O(1) schedule and cancel, expiry at tick
- * granularity (never before the deadline). Payloads live in a primitive map keyed by timer id. Expired timers are
- * collected first and handed to the handler after the wheel is done, so handlers may schedule and cancel freely.
+ * granularity (never before the deadline), tick by tick in deadline order even after a clock jump of many turns.
+ * <p>
+ * The wheel reuses a slot as soon as its timer expires or is cancelled, so its own ids are reused too. The ids
+ * handed out here are {@code (sequence << 30) | place}, where place is the timer's slot on the wheel: never reused
+ * (until the 33-bit sequence wraps), so cancelling a fired timer's id can never cancel a later timer. Id and
+ * payload live in arrays indexed by place. Expired timers are collected first, moved out of their place, and handed
+ * to the handler after the wheel is done, so handlers may schedule (even into the place just vacated) and cancel
+ * freely, including timers of the same batch not yet handed out.
  */
 public final class WheelTimerService implements TimerService
 {
@@ -17,17 +23,34 @@ public final class WheelTimerService implements TimerService
     /** Default spokes: 1024 ticks, about 1.07 s per turn; later deadlines wait for their turn. */
     public static final int DEFAULT_TICKS_PER_WHEEL = 1024;
 
-    private static final long MISSING = Long.MIN_VALUE;
+    /** A place is {@code slot << spokeBits | spoke}; the wheel holds at most 2^30 slots, so it fits in 30 bits. */
+    private static final int PLACE_BITS = 30;
+    private static final long PLACE_MASK = (1L << PLACE_BITS) - 1;
+    private static final long SEQUENCE_MASK = (1L << (63 - PLACE_BITS)) - 1;
+    /** The wheel marks a free slot with {@link DeadlineTimerWheel#NULL_DEADLINE}, so no deadline may equal it. */
+    private static final long MAX_DEADLINE_NS = DeadlineTimerWheel.NULL_DEADLINE - 1;
+    private static final int NOT_PENDING = -1;
 
     private final DeadlineTimerWheel wheel;
-    private final Long2LongHashMap payloads;
+    private final int spokeBits;
+    private final int spokeMask;
+    /** Per place: id of the timer scheduled there, or {@link #NULL_TIMER}. */
+    private long[] idByPlace;
+    private long[] payloadByPlace;
+    /** Per place: index in the expired arrays of the collected, not yet dispatched timer from there. */
+    private int[] pendingByPlace;
     private final long[] expiredIds;
+    private final long[] expiredPayloads;
     private int expiredCount;
+    private int dispatchIndex;
+    private long nextSequence;
+    private int liveCount;
+    private int pendingCount;
     private final DeadlineTimerWheel.TimerHandler collector = this::collect;
 
     /**
      * @param startNs          the clock's value now.
-     * @param expectedTimers   how many timers are expected at once (sizes the maps, which grow if needed).
+     * @param expectedTimers   how many timers are expected at once (sizes the wheel, which grows if needed).
      */
     public WheelTimerService(final long startNs, final int expectedTimers)
     {
@@ -51,34 +74,90 @@ public final class WheelTimerService implements TimerService
         }
         final int perTick = Math.max(16, Integer.highestOneBit(Math.max(1, expectedTimers / ticksPerWheel)) << 1);
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startNs, tickResolutionNs, ticksPerWheel, perTick);
-        this.payloads = new Long2LongHashMap(Math.max(64, expectedTimers * 2), 0.65f, MISSING);
+        this.spokeBits = Integer.numberOfTrailingZeros(ticksPerWheel);
+        this.spokeMask = ticksPerWheel - 1;
+        this.idByPlace = new long[0];
+        this.payloadByPlace = new long[0];
+        this.pendingByPlace = new int[0];
+        ensurePlace(ticksPerWheel * perTick - 1);
         this.expiredIds = new long[1 << 16];
+        this.expiredPayloads = new long[1 << 16];
     }
 
     @Override
     public long schedule(final long deadlineNs, final long payload)
     {
-        final long id = wheel.scheduleTimer(deadlineNs);
-        payloads.put(id, payload);
+        final long wheelId = wheel.scheduleTimer(Math.min(deadlineNs, MAX_DEADLINE_NS));
+        final int place = (int)wheelId << spokeBits | (int)(wheelId >>> 32);
+        ensurePlace(place);
+        final long id = (nextSequence++ & SEQUENCE_MASK) << PLACE_BITS | place;
+        idByPlace[place] = id;
+        payloadByPlace[place] = payload;
+        liveCount++;
         return id;
     }
 
     @Override
     public boolean cancel(final long timerId)
     {
-        if (timerId == NULL_TIMER || payloads.remove(timerId) == MISSING)
+        if (timerId < 0 || (timerId & PLACE_MASK) >= idByPlace.length)
         {
             return false;
         }
-        wheel.cancelTimer(timerId);
-        return true;
+        final int place = (int)(timerId & PLACE_MASK);
+        if (idByPlace[place] == timerId)
+        {
+            wheel.cancelTimer((long)(place & spokeMask) << 32 | place >>> spokeBits);
+            idByPlace[place] = NULL_TIMER;
+            liveCount--;
+            return true;
+        }
+        final int pending = pendingByPlace[place];
+        if (pending != NOT_PENDING && expiredIds[pending] == timerId)
+        {
+            // collected in this poll, not yet handed to the handler
+            expiredIds[pending] = NULL_TIMER;
+            pendingByPlace[place] = NOT_PENDING;
+            pendingCount--;
+            return true;
+        }
+        return false;
     }
 
     @Override
     public int poll(final long nowNs, final TimerHandler handler, final int limit)
     {
-        final int max = Math.min(limit, expiredIds.length);
-        expiredCount = 0;
+        if (dispatchIndex == expiredCount)
+        {
+            // otherwise a handler threw last time: hand out the rest of that batch first
+            dispatchIndex = 0;
+            expiredCount = 0;
+            collectExpired(nowNs, Math.min(limit, expiredIds.length));
+        }
+        int fired = 0;
+        while (dispatchIndex < expiredCount && fired < limit)
+        {
+            final int index = dispatchIndex++;
+            final long id = expiredIds[index];
+            if (id != NULL_TIMER)
+            {
+                pendingByPlace[(int)(id & PLACE_MASK)] = NOT_PENDING;
+                pendingCount--;
+                fired++;
+                handler.onTimer(id, expiredPayloads[index], nowNs);
+            }
+        }
+        return fired;
+    }
+
+    @Override
+    public int scheduledCount()
+    {
+        return liveCount + pendingCount;
+    }
+
+    private void collectExpired(final long nowNs, final int max)
+    {
         while (expiredCount < max)
         {
             if (wheel.timerCount() == 0)
@@ -91,35 +170,46 @@ public final class WheelTimerService implements TimerService
                 }
                 break;
             }
-            final long tickBefore = wheel.currentTickTime();
-            final int fired = wheel.poll(nowNs, collector, max - expiredCount);
-            if (fired == 0 && wheel.currentTickTime() == tickBefore)
+            // one tick at a time: a spoke holds timers of later turns too, which must not overtake earlier ticks
+            final long tickEndNs = wheel.currentTickTime();
+            final long pollNs = nowNs - tickEndNs < 0 ? nowNs : tickEndNs;
+            final int found = wheel.poll(pollNs, collector, max - expiredCount);
+            if (found == 0 && wheel.currentTickTime() == tickEndNs)
             {
                 break;
             }
         }
-        final int count = expiredCount;
-        for (int i = 0; i < count; i++)
-        {
-            final long id = expiredIds[i];
-            final long payload = payloads.remove(id);
-            if (payload != MISSING)
-            {
-                handler.onTimer(id, payload, nowNs);
-            }
-        }
-        return count;
     }
 
-    @Override
-    public int scheduledCount()
+    private boolean collect(final TimeUnit timeUnit, final long nowNs, final long wheelId)
     {
-        return payloads.size();
-    }
-
-    private boolean collect(final TimeUnit timeUnit, final long nowNs, final long timerId)
-    {
-        expiredIds[expiredCount++] = timerId;
+        final int place = (int)wheelId << spokeBits | (int)(wheelId >>> 32);
+        final int index = expiredCount++;
+        expiredIds[index] = idByPlace[place];
+        expiredPayloads[index] = payloadByPlace[place];
+        idByPlace[place] = NULL_TIMER;
+        pendingByPlace[place] = index;
+        liveCount--;
+        pendingCount++;
         return true;
+    }
+
+    private void ensurePlace(final int place)
+    {
+        final int oldLength = idByPlace.length;
+        if (place < oldLength)
+        {
+            return;
+        }
+        int length = Math.max(16, oldLength);
+        while (length <= place)
+        {
+            length <<= 1;
+        }
+        idByPlace = Arrays.copyOf(idByPlace, length);
+        payloadByPlace = Arrays.copyOf(payloadByPlace, length);
+        pendingByPlace = Arrays.copyOf(pendingByPlace, length);
+        Arrays.fill(idByPlace, oldLength, length, NULL_TIMER);
+        Arrays.fill(pendingByPlace, oldLength, length, NOT_PENDING);
     }
 }
