@@ -269,6 +269,10 @@ final class OpeningStates
 
     private void initSendSequence(final Tcb tcb, final int iss, final long nowNs)
     {
+        if (config.noDelay())
+        {
+            tcb.setFlag(Tcb.F_NO_DELAY);
+        }
         tcb.iss(iss);
         tcb.sndUna(iss);
         tcb.sndNxt(iss + 1);

@@ -44,7 +44,7 @@ public final class TcpConfig
 
     public TcpConfig maxConnections(final int maxConnections)
     {
-        this.maxConnections = check("maxConnections", maxConnections, 1, 1 << 24);
+        this.maxConnections = check("maxConnections", maxConnections, 1, io.synpipe.table.ConnectionTable.MAX_CAPACITY);
         return this;
     }
 

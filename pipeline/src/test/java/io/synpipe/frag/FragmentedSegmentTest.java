@@ -77,6 +77,9 @@ class FragmentedSegmentTest
         }
 
         assertThat(received.toByteArray()).isEqualTo(payload);
+        // one segment: its ACK is delayed (at most 40 ms)
+        assertThat(sent).isEmpty();
+        engine.poll(1_000 + 41_000_000);
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0).ack()).isEqualTo(101 + 1200);
         assertThat(engine.drops().fragmentsHeld()).isEqualTo(fragments.size() - 1);

@@ -304,6 +304,9 @@ class ConnectionTableTest
         assertThat(tcb.closeTimerId()).isEqualTo(-1);
         assertThat(tcb.keepaliveTimerId()).isEqualTo(-1);
         assertThat(tcb.listenerId()).isEqualTo(-1);
+        assertThat(tcb.dataBlock()).isEqualTo(-1);
+        assertThat(tcb.delayedAckTimerId()).isEqualTo(-1);
+        assertThat(tcb.persistTimerId()).isEqualTo(-1);
         final Set<Integer> nonZeroAllowed = new HashSet<>();
         addRange(nonZeroAllowed, Tcb.GENERATION_OFFSET, 4);
         addRange(nonZeroAllowed, Tcb.LOCAL_HI_OFFSET, 8 * 4 + 2 + 2);
@@ -311,6 +314,9 @@ class ConnectionTableTest
         addRange(nonZeroAllowed, Tcb.CLOSE_TIMER_ID_OFFSET, 8);
         addRange(nonZeroAllowed, Tcb.KEEPALIVE_TIMER_ID_OFFSET, 8);
         addRange(nonZeroAllowed, Tcb.LISTENER_ID_OFFSET, 4);
+        addRange(nonZeroAllowed, Tcb.DATA_BLOCK_OFFSET, 4);
+        addRange(nonZeroAllowed, Tcb.DELAYED_ACK_TIMER_ID_OFFSET, 8);
+        addRange(nonZeroAllowed, Tcb.PERSIST_TIMER_ID_OFFSET, 8);
         for (int i = 0; i < Tcb.LENGTH; i++)
         {
             if (!nonZeroAllowed.contains(i))

@@ -86,7 +86,13 @@ class TcbTest
             Tcb::keepaliveTimerId, Tcb::keepaliveTimerId),
         new FieldSpec("openedNs", Tcb.OPENED_NS_OFFSET, 8, Tcb::openedNs, Tcb::openedNs),
         new FieldSpec("establishedNs", Tcb.ESTABLISHED_NS_OFFSET, 8, Tcb::establishedNs, Tcb::establishedNs),
-        new FieldSpec("userData", Tcb.USER_DATA_OFFSET, 8, Tcb::userData, Tcb::userData));
+        new FieldSpec("userData", Tcb.USER_DATA_OFFSET, 8, Tcb::userData, Tcb::userData),
+        new FieldSpec("dataBlock", Tcb.DATA_BLOCK_OFFSET, 4, (t, v) -> t.dataBlock(v.intValue()), Tcb::dataBlock),
+        new FieldSpec("segmentsUnacked", Tcb.SEGMENTS_UNACKED_OFFSET, 4,
+            (t, v) -> t.segmentsUnacked(v.intValue()), Tcb::segmentsUnacked),
+        new FieldSpec("delayedAckTimerId", Tcb.DELAYED_ACK_TIMER_ID_OFFSET, 8, Tcb::delayedAckTimerId,
+            Tcb::delayedAckTimerId),
+        new FieldSpec("persistTimerId", Tcb.PERSIST_TIMER_ID_OFFSET, 8, Tcb::persistTimerId, Tcb::persistTimerId));
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * Tcb.LENGTH));
     private final Tcb tcb = new Tcb().wrap(buffer, AT);

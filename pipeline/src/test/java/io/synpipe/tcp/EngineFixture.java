@@ -270,6 +270,12 @@ final class EngineFixture implements TcpHandler
     }
 
     @Override
+    public void onWritable(final long h)
+    {
+        events.add("writable");
+    }
+
+    @Override
     public void onPeerClosed(final long h)
     {
         events.add("peerClosed");
