@@ -63,6 +63,12 @@ final class EnginePair
         return done.getAsBoolean();
     }
 
+    @FunctionalInterface
+    interface DataListener
+    {
+        void onData(long handle, int length);
+    }
+
     static final class Side implements TcpHandler
     {
         final String name;
@@ -73,6 +79,7 @@ final class EnginePair
         long synsSeen;
         Consumer<Long> onEstablished = h -> { };
         Consumer<Long> onPeerClosed = h -> { };
+        DataListener onData = (h, n) -> { };
         long lastHandle;
 
         Side(final String name)
@@ -94,6 +101,12 @@ final class EnginePair
             established++;
             lastHandle = handle;
             onEstablished.accept(handle);
+        }
+
+        @Override
+        public void onData(final long handle, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            onData.onData(handle, length);
         }
 
         @Override
