@@ -440,7 +440,11 @@ final class DataTransfer
         final TransferState s = bind(tcb);
         final int mss = output.payloadMss(tcb);
         counters.increment(EngineEvent.RETRANSMIT_TIMEOUT);
-        cc.onRetransmitTimeout(s.buffer(), s.ccOffset(), tcb.sndNxt() - tcb.sndUna(), mss, nowNs);
+        if (tcb.retransmitCount() == 0)
+        {
+            // RFC 5681 §3.1: ssthresh is set once per loss episode, not again for each backed-off retransmission
+            cc.onRetransmitTimeout(s.buffer(), s.ccOffset(), tcb.sndNxt() - tcb.sndUna(), mss, nowNs);
+        }
         s.clear(TransferState.S_IN_RECOVERY | TransferState.S_RTT_TIMING);
         s.putInt(TransferState.RECOVER, tcb.sndNxt());
         s.putInt(TransferState.DUP_ACKS, 0);
