@@ -50,7 +50,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * | 204 |  4 | segmentsUnacked   | in-order segments received since our last ACK (delayed ACK) |
  * | 208 |  8 | delayedAckTimerId | delayed-ACK timer id, -1 if none |
  * | 216 |  8 | persistTimerId    | zero-window probe timer id, -1 if none |
- * | 224 | 32 | (reserved)        | free |
+ * | 224 |  8 | lastHeardNs       | when the peer last sent an acceptable segment (keep-alive idle time) |
+ * | 232 |  4 | keepaliveProbes   | keep-alive probes sent without an answer |
+ * | 236 | 20 | (reserved)        | free |
  * </pre>
  */
 public final class Tcb
@@ -58,7 +60,7 @@ public final class Tcb
     /** Bytes per TCB. */
     public static final int LENGTH = 256;
     /** First byte not used by a field. */
-    public static final int USED_LENGTH = 224;
+    public static final int USED_LENGTH = 236;
 
     public static final int GENERATION_OFFSET = 0;
     public static final int STATE_OFFSET = 4;
@@ -102,6 +104,8 @@ public final class Tcb
     public static final int SEGMENTS_UNACKED_OFFSET = 204;
     public static final int DELAYED_ACK_TIMER_ID_OFFSET = 208;
     public static final int PERSIST_TIMER_ID_OFFSET = 216;
+    public static final int LAST_HEARD_NS_OFFSET = 224;
+    public static final int KEEPALIVE_PROBES_OFFSET = 232;
 
     /** Connection opened by a passive OPEN (a listener). */
     public static final int F_PASSIVE_OPEN = 1;
@@ -127,6 +131,8 @@ public final class Tcb
     public static final int F_MANUAL_READ_CREDIT = 1 << 10;
     /** The application asked to hear when send space frees up. */
     public static final int F_WANT_WRITABLE = 1 << 11;
+    /** Keep-alive probes enabled (RFC 9293 §3.8.4). */
+    public static final int F_KEEPALIVE = 1 << 12;
 
     private UnsafeBuffer buffer;
     private int offset;
@@ -629,6 +635,28 @@ public final class Tcb
     public Tcb persistTimerId(final long value)
     {
         buffer.putLong(offset + PERSIST_TIMER_ID_OFFSET, value);
+        return this;
+    }
+
+    public long lastHeardNs()
+    {
+        return buffer.getLong(offset + LAST_HEARD_NS_OFFSET);
+    }
+
+    public Tcb lastHeardNs(final long value)
+    {
+        buffer.putLong(offset + LAST_HEARD_NS_OFFSET, value);
+        return this;
+    }
+
+    public int keepaliveProbes()
+    {
+        return buffer.getInt(offset + KEEPALIVE_PROBES_OFFSET);
+    }
+
+    public Tcb keepaliveProbes(final int value)
+    {
+        buffer.putInt(offset + KEEPALIVE_PROBES_OFFSET, value);
         return this;
     }
 }

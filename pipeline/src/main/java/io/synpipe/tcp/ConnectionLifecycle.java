@@ -17,6 +17,7 @@ final class ConnectionLifecycle
     static final int TIMER_CLOSE = 2;
     static final int TIMER_DELAYED_ACK = 3;
     static final int TIMER_PERSIST = 4;
+    static final int TIMER_KEEPALIVE = 5;
 
     private static final int KIND_BITS = 8;
     private static final long RTO_AFTER_SYN_RETRANSMIT_NS = 3_000_000_000L;
@@ -81,6 +82,16 @@ final class ConnectionLifecycle
         tcb.retransmitTimerId(timers.schedule(deadlineNs, timerPayload(handle, TIMER_RETRANSMIT)));
     }
 
+    /** Keep-alive: (re)arm the probe timer at {@code deadlineNs} if the connection asked for keep-alive. */
+    void armKeepalive(final long handle, final Tcb tcb, final long deadlineNs)
+    {
+        if (tcb.hasFlag(Tcb.F_KEEPALIVE))
+        {
+            timers.cancel(tcb.keepaliveTimerId());
+            tcb.keepaliveTimerId(timers.schedule(deadlineNs, timerPayload(handle, TIMER_KEEPALIVE)));
+        }
+    }
+
     void cancelRetransmit(final Tcb tcb)
     {
         timers.cancel(tcb.retransmitTimerId());
@@ -126,6 +137,8 @@ final class ConnectionLifecycle
     {
         transition(tcb, S_TIME_WAIT);
         cancelRetransmit(tcb);
+        timers.cancel(tcb.keepaliveTimerId());
+        tcb.keepaliveTimerId(TimerService.NULL_TIMER);
         // TIME-WAIT keeps only the TCB: the data buffers go back to the arena now
         data.release(tcb);
         armCloseTimer(handle, tcb, nowNs + 2 * config.mslNs());
@@ -143,8 +156,10 @@ final class ConnectionLifecycle
     {
         timers.cancel(tcb.retransmitTimerId());
         timers.cancel(tcb.closeTimerId());
+        timers.cancel(tcb.keepaliveTimerId());
         tcb.retransmitTimerId(TimerService.NULL_TIMER);
         tcb.closeTimerId(TimerService.NULL_TIMER);
+        tcb.keepaliveTimerId(TimerService.NULL_TIMER);
         data.release(tcb);
         counters.transition(tcb.state(), toState);
         tcb.state(S_CLOSED);

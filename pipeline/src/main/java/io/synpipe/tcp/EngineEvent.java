@@ -61,6 +61,10 @@ public enum EngineEvent
     DELAYED_ACK_SENT,
     /** The peer offered a zero window. */
     ZERO_WINDOW_SEEN,
+    /** Keep-alive probes sent (RFC 9293 §3.8.4). */
+    KEEPALIVE_PROBE,
+    /** Keep-alive probes went unanswered: the connection was dropped. */
+    KEEPALIVE_TIMEOUT,
     /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
     ZERO_WINDOW_PROBE,
     /** RST in TIME-WAIT ignored (RFC 1337). */

@@ -249,6 +249,8 @@ final class OpeningStates
             lifecycle.cancelRetransmit(tcb);
             lifecycle.transition(tcb, S_ESTABLISHED);
             tcb.establishedNs(nowNs);
+            tcb.lastHeardNs(nowNs);
+            lifecycle.armKeepalive(handle, tcb, nowNs + config.keepAliveIdleNs());
             output.sendAck(tcb, nowNs);
             handler.onEstablished(handle);
             if (in.payloadLength() > 0 || in.has(Segment.FIN))
@@ -272,6 +274,10 @@ final class OpeningStates
         if (config.noDelay())
         {
             tcb.setFlag(Tcb.F_NO_DELAY);
+        }
+        if (config.keepAlive())
+        {
+            tcb.setFlag(Tcb.F_KEEPALIVE);
         }
         tcb.iss(iss);
         tcb.sndUna(iss);

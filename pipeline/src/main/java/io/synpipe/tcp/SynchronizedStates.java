@@ -129,6 +129,9 @@ final class SynchronizedStates
             counters.increment(EngineEvent.SEGMENT_UNACCEPTABLE);
             return;
         }
+        // the peer is alive: keep-alive counts idle time from here (RFC 9293 §3.8.4)
+        tcb.lastHeardNs(nowNs);
+        tcb.keepaliveProbes(0);
         if (SeqNum.lt(seq, rcvNxt))
         {
             // 3.10.7.4: trim what lies before RCV.NXT (SYN first, then text)
@@ -208,6 +211,7 @@ final class SynchronizedStates
             tcb.sndWl1(seq);
             tcb.sndWl2(ack);
             tcb.establishedNs(nowNs);
+            lifecycle.armKeepalive(handle, tcb, nowNs + config.keepAliveIdleNs());
             handler.onEstablished(handle);
             if (!table.isLive(handle))
             {

@@ -35,6 +35,10 @@ public final class TcpConfig
     private String congestionControl = "cubic";
     private long delayedAckNs = TimeUnit.MILLISECONDS.toNanos(40);
     private int dataRetries = 15;
+    private boolean keepAlive;
+    private long keepAliveIdleNs = TimeUnit.SECONDS.toNanos(7200);
+    private long keepAliveIntervalNs = TimeUnit.SECONDS.toNanos(75);
+    private int keepAliveProbes = 9;
     private boolean noDelay;
 
     public int maxConnections()
@@ -352,6 +356,53 @@ public final class TcpConfig
     public TcpConfig dataRetries(final int retries)
     {
         this.dataRetries = check("dataRetries", retries, 0, 255);
+        return this;
+    }
+
+    /** Keep-alive for new connections (RFC 9293 §3.8.4: off unless asked for). */
+    public boolean keepAlive()
+    {
+        return keepAlive;
+    }
+
+    public TcpConfig keepAlive(final boolean enabled)
+    {
+        this.keepAlive = enabled;
+        return this;
+    }
+
+    /** Idle time before the first probe (RFC 1122 §4.2.3.6: no less than two hours by default). */
+    public long keepAliveIdleNs()
+    {
+        return keepAliveIdleNs;
+    }
+
+    public TcpConfig keepAliveIdleMs(final long ms)
+    {
+        this.keepAliveIdleNs = TimeUnit.MILLISECONDS.toNanos(check("keepAliveIdleMs", ms, 1, 86_400_000L * 30));
+        return this;
+    }
+
+    public long keepAliveIntervalNs()
+    {
+        return keepAliveIntervalNs;
+    }
+
+    public TcpConfig keepAliveIntervalMs(final long ms)
+    {
+        this.keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(check("keepAliveIntervalMs", ms, 1, 86_400_000L));
+        return this;
+    }
+
+    /** Unanswered probes before the connection is dropped. */
+    public int keepAliveProbes()
+    {
+        return keepAliveProbes;
+    }
+
+    public TcpConfig keepAliveProbes(final int probes)
+    {
+        this.keepAliveProbes = check("keepAliveProbes", probes, 1, 255);
         return this;
     }
 

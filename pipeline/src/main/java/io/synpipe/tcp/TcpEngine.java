@@ -253,6 +253,25 @@ public final class TcpEngine implements AutoCloseable
         return tcb == null ? 0 : data.writable(tcb);
     }
 
+    /** Keep-alive on or off for this connection (RFC 9293 §3.8.4; timing from {@link TcpConfig}). */
+    public void keepAlive(final long handle, final boolean enabled, final long nowNs)
+    {
+        final Tcb tcb = liveTcb(handle);
+        if (tcb == null)
+        {
+            return;
+        }
+        if (enabled)
+        {
+            tcb.setFlag(Tcb.F_KEEPALIVE);
+            lifecycle.armKeepalive(handle, tcb, nowNs + config.keepAliveIdleNs());
+        }
+        else
+        {
+            tcb.clearFlag(Tcb.F_KEEPALIVE);
+        }
+    }
+
     /** Nagle's algorithm off ({@code true}) or on for this connection (TCP_NODELAY). */
     public void noDelay(final long handle, final boolean noDelay)
     {

@@ -5,6 +5,8 @@ import io.synpipe.table.Tcb;
 import io.synpipe.timer.TimerService;
 
 import static io.synpipe.tcp.TcpState.S_CLOSED;
+import static io.synpipe.tcp.TcpState.S_CLOSE_WAIT;
+import static io.synpipe.tcp.TcpState.S_ESTABLISHED;
 import static io.synpipe.tcp.TcpState.S_CLOSING;
 import static io.synpipe.tcp.TcpState.S_FIN_WAIT_1;
 import static io.synpipe.tcp.TcpState.S_FIN_WAIT_2;
@@ -74,6 +76,11 @@ final class Timeouts implements TimerService.TimerHandler
         else if (kind == ConnectionLifecycle.TIMER_PERSIST && tcb.persistTimerId() == timerId)
         {
             data.onPersistTimeout(handle, tcb, nowNs);
+        }
+        else if (kind == ConnectionLifecycle.TIMER_KEEPALIVE && tcb.keepaliveTimerId() == timerId)
+        {
+            tcb.keepaliveTimerId(TimerService.NULL_TIMER);
+            onKeepaliveTimeout(handle, nowNs);
         }
     }
 
@@ -150,6 +157,33 @@ final class Timeouts implements TimerService.TimerHandler
         }
         lifecycle.delete(handle, tcb, S_CLOSED, CloseReason.TIMEOUT);
         return true;
+    }
+
+    /** RFC 9293 §3.8.4: after the idle time, probe; after the probe count unanswered, drop the connection. */
+    private void onKeepaliveTimeout(final long handle, final long nowNs)
+    {
+        final int state = tcb.state();
+        if (state != S_ESTABLISHED && state != S_CLOSE_WAIT)
+        {
+            return;
+        }
+        final long heardNs = tcb.lastHeardNs();
+        if (tcb.keepaliveProbes() == 0 && nowNs - heardNs < config.keepAliveIdleNs())
+        {
+            lifecycle.armKeepalive(handle, tcb, heardNs + config.keepAliveIdleNs());
+            return;
+        }
+        if (tcb.keepaliveProbes() >= config.keepAliveProbes())
+        {
+            counters.increment(EngineEvent.KEEPALIVE_TIMEOUT);
+            output.sendRst(tcb);
+            lifecycle.delete(handle, tcb, S_CLOSED, CloseReason.TIMEOUT);
+            return;
+        }
+        counters.increment(EngineEvent.KEEPALIVE_PROBE);
+        output.sendProbe(tcb, nowNs);
+        tcb.keepaliveProbes(tcb.keepaliveProbes() + 1);
+        lifecycle.armKeepalive(handle, tcb, nowNs + config.keepAliveIntervalNs());
     }
 
     private void onCloseTimeout(final long handle)

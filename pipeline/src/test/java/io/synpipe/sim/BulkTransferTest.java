@@ -286,4 +286,14 @@ class BulkTransferTest
         t.run(600_000);
         t.assertComplete();
     }
+
+    @Test
+    void transfer16MiB_sequenceNumbersCrossTheWrap_sha256Equal()
+    {
+        // both ISNs just below 2^32: every sequence comparison, ring offset and SACK range crosses the wrap
+        final Transfer t = new Transfer(16L * MIB, new WireFaults(7, 0.005, 0, 0.02, ONE_MS, ONE_MS),
+            c -> c.isnGenerator((a, b, x, d, e, g, h) -> 0xFFFF_F000));
+        t.run(600_000);
+        t.assertComplete();
+    }
 }

@@ -92,7 +92,10 @@ class TcbTest
             (t, v) -> t.segmentsUnacked(v.intValue()), Tcb::segmentsUnacked),
         new FieldSpec("delayedAckTimerId", Tcb.DELAYED_ACK_TIMER_ID_OFFSET, 8, Tcb::delayedAckTimerId,
             Tcb::delayedAckTimerId),
-        new FieldSpec("persistTimerId", Tcb.PERSIST_TIMER_ID_OFFSET, 8, Tcb::persistTimerId, Tcb::persistTimerId));
+        new FieldSpec("persistTimerId", Tcb.PERSIST_TIMER_ID_OFFSET, 8, Tcb::persistTimerId, Tcb::persistTimerId),
+        new FieldSpec("lastHeardNs", Tcb.LAST_HEARD_NS_OFFSET, 8, Tcb::lastHeardNs, Tcb::lastHeardNs),
+        new FieldSpec("keepaliveProbes", Tcb.KEEPALIVE_PROBES_OFFSET, 4,
+            (t, v) -> t.keepaliveProbes(v.intValue()), Tcb::keepaliveProbes));
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * Tcb.LENGTH));
     private final Tcb tcb = new Tcb().wrap(buffer, AT);

@@ -225,4 +225,77 @@ class DataTransferTest
         assertThat(f.events).endsWith("writable");
         assertThat(f.engine.writable(f.handle)).isEqualTo(5360);
     }
+
+    @Test
+    void established_keepAliveOffByDefault_silentForHours()
+    {
+        established();
+        for (int i = 0; i < 4 * 60; i++)
+        {
+            f.advanceMs(60_000);
+        }
+        f.expectNothing();
+        assertThat(f.state()).isEqualTo(TcpState.ESTABLISHED);
+    }
+
+    @Test
+    void established_keepAliveIdle_probesThenDropsUnansweredConnection()
+    {
+        final EngineFixture g = new EngineFixture(c -> c.keepAlive(true).keepAliveIdleMs(10_000)
+            .keepAliveIntervalMs(1_000).keepAliveProbes(2));
+        g.established();
+        g.advanceMs(9_990);
+        g.expectNothing();
+        g.advanceMs(15);
+        g.expectPlain(ACK, LOCAL_ISS, REMOTE_ISS + 1, EngineFixture.WINDOW);
+        // an answer resets the idle clock
+        g.send(ACK, REMOTE_ISS + 1, LOCAL_ISS + 1);
+        g.advanceMs(9_000);
+        g.expectNothing();
+        g.advanceMs(1_020);
+        g.expectPlain(ACK, LOCAL_ISS, REMOTE_ISS + 1, EngineFixture.WINDOW);
+        g.advanceMs(1_005);
+        g.expectPlain(ACK, LOCAL_ISS, REMOTE_ISS + 1, EngineFixture.WINDOW);
+        g.advanceMs(1_005);
+        g.expectPlain(Segment.RST, LOCAL_ISS + 1, 0, 0);
+        assertThat(g.closeReason).isEqualTo(CloseReason.TIMEOUT);
+        assertThat(g.engine.counters().get(EngineEvent.KEEPALIVE_PROBE)).isEqualTo(3);
+    }
+
+    @Test
+    void established_nagle_smallSegmentHeldWhileDataUnacknowledged()
+    {
+        final EngineFixture g = new EngineFixture();
+        g.established();
+        g.engine.send(g.handle, new UnsafeBuffer(data), 0, 100, g.nowNs);
+        assertThat(g.expect(ACK | PSH, LOCAL_ISS + 1, REMOTE_ISS + 1).payloadLength()).isEqualTo(100);
+        g.engine.send(g.handle, new UnsafeBuffer(data), 0, 50, g.nowNs);
+        g.expectNothing();
+        g.send(ACK, REMOTE_ISS + 1, LOCAL_ISS + 101);
+        assertThat(g.expect(ACK | PSH, LOCAL_ISS + 101, REMOTE_ISS + 1).payloadLength()).isEqualTo(50);
+        g.engine.noDelay(g.handle, true);
+        g.engine.send(g.handle, new UnsafeBuffer(data), 0, 10, g.nowNs);
+        assertThat(g.expect(ACK | PSH, LOCAL_ISS + 151, REMOTE_ISS + 1).payloadLength()).isEqualTo(10);
+    }
+
+    @Test
+    void established_windowScale_ourWindowShiftedDownAndPeersShiftedUp()
+    {
+        final EngineFixture g = new EngineFixture();
+        g.listening();
+        final Segment syn = fromPeer(Segment.SYN, REMOTE_ISS, 0).window(65_535);
+        syn.options().windowScale(4);
+        g.send(syn);
+        final Segment synAck = g.expect(Segment.SYN | ACK, LOCAL_ISS, REMOTE_ISS + 1);
+        // RFC 7323 §2.2: never scaled on the SYN-ACK; our shift is 7
+        assertThat(synAck.window()).isEqualTo(65_535);
+        assertThat(synAck.options().windowScale()).isEqualTo(7);
+        g.send(fromPeer(ACK, REMOTE_ISS + 1, LOCAL_ISS + 1).window(100));
+        assertThat(g.engine.tcb(g.handle).sndWnd()).isEqualTo(100 << 4);
+        final byte[] bytes = "x".getBytes(StandardCharsets.US_ASCII);
+        g.send(fromPeer(ACK, REMOTE_ISS + 1, LOCAL_ISS + 1).window(100).payload(new UnsafeBuffer(bytes), 0, 1));
+        g.advanceMs(41);
+        // 256 KiB buffer, 1 byte held until the application's credit moves the edge: (262144 - 1) >> 7
+        assertThat(g.expect(ACK, LOCAL_ISS + 1, REMOTE_ISS + 2).window()).isEqualTo(262_143 >> 7);
+    }
 }
