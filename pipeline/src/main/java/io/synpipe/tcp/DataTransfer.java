@@ -65,7 +65,7 @@ final class DataTransfer
     }
 
     /** Positions the state flyweight and both rings on the connection's block. */
-    private TransferState bind(final Tcb tcb)
+    TransferState bind(final Tcb tcb)
     {
         final int block = tcb.dataBlock();
         arena.wrapSendRing(block, sendRing);
@@ -74,7 +74,7 @@ final class DataTransfer
     }
 
     /** Gives the connection its buffers on first use. @return false if the arena is exhausted. */
-    private boolean ensureBlock(final Tcb tcb, final long nowNs)
+    boolean ensureBlock(final Tcb tcb, final long nowNs)
     {
         if (tcb.dataBlock() != BufferArena.NO_BLOCK)
         {
@@ -345,7 +345,7 @@ final class DataTransfer
                     s.clear(TransferState.S_IN_RECOVERY);
                     cc.onRecoveryExit(s.buffer(), s.ccOffset(), mss, nowNs);
                 }
-                else
+                else if (!retransmitNextHole(tcb, s, mss, nowNs))
                 {
                     // RFC 6582 §3.2 step 5: partial acknowledgment -> retransmit the first unacknowledged segment
                     retransmitFirst(tcb, s, mss, nowNs);
@@ -373,8 +373,17 @@ final class DataTransfer
                 s.putInt(TransferState.RECOVER, tcb.sndNxt());
                 s.set(TransferState.S_IN_RECOVERY);
                 s.clear(TransferState.S_RTT_TIMING);
+                s.putInt(TransferState.SND_RTX, sndUna);
                 cc.onCongestionEvent(s.buffer(), s.ccOffset(), tcb.sndNxt() - sndUna, mss, nowNs);
-                retransmitFirst(tcb, s, mss, nowNs);
+                if (!retransmitNextHole(tcb, s, mss, nowNs))
+                {
+                    retransmitFirst(tcb, s, mss, nowNs);
+                }
+            }
+            else if (dupAcks > DUP_ACK_THRESHOLD && s.has(TransferState.S_IN_RECOVERY))
+            {
+                // RFC 6675 §5 (simplified): each further duplicate ACK frees room for the next SACK hole
+                retransmitNextHole(tcb, s, mss, nowNs);
             }
         }
         if (tcb.sndWnd() > s.getInt(TransferState.MAX_SND_WND))
@@ -387,6 +396,55 @@ final class DataTransfer
             tcb.clearFlag(Tcb.F_WANT_WRITABLE);
             handler.onWritable(handle);
         }
+    }
+
+    /**
+     * RFC 6675 NextSeg, simplified: the first byte at or after HighRxt (kept in sndRtx during recovery) that is not
+     * SACKed and lies below the highest SACKed byte, so the peer has data beyond it and it counts as lost.
+     *
+     * @return false if the scoreboard shows no such hole.
+     */
+    private boolean retransmitNextHole(final Tcb tcb, final TransferState s, final int mss, final long nowNs)
+    {
+        if (!tcb.hasFlag(Tcb.F_SACK_OK) || s.sacked.count() == 0)
+        {
+            return false;
+        }
+        int highestSacked = s.sacked.end(0);
+        for (int i = 1; i < s.sacked.count(); i++)
+        {
+            if (SeqNum.gt(s.sacked.end(i), highestSacked))
+            {
+                highestSacked = s.sacked.end(i);
+            }
+        }
+        int seq = s.getInt(TransferState.SND_RTX);
+        if (SeqNum.lt(seq, tcb.sndUna()))
+        {
+            seq = tcb.sndUna();
+        }
+        while (SeqNum.lt(seq, highestSacked) && s.sacked.contains(seq))
+        {
+            seq = skipSacked(s, seq);
+        }
+        if (SeqNum.ge(seq, highestSacked))
+        {
+            return false;
+        }
+        int holeEnd = highestSacked;
+        for (int i = 0; i < s.sacked.count(); i++)
+        {
+            final int start = s.sacked.start(i);
+            if (SeqNum.gt(start, seq) && SeqNum.lt(start, holeEnd))
+            {
+                holeEnd = start;
+            }
+        }
+        final int len = Math.min(Math.min(mss, holeEnd - seq), SeqRing.contiguousBytes(sendRing, seq, mss));
+        output.sendData(tcb, seq, sendRing, SeqRing.offsetOf(sendRing, seq), len, false, nowNs);
+        counters.increment(EngineEvent.RETRANSMIT_DATA);
+        s.putInt(TransferState.SND_RTX, seq + len);
+        return true;
     }
 
     private void retransmitFirst(final Tcb tcb, final TransferState s, final int mss, final long nowNs)
@@ -456,141 +514,6 @@ final class DataTransfer
         transmit(handle, tcb, nowNs);
     }
 
-    /**
-     * Text in the window (already trimmed to it): into the receive ring at its sequence number; in order, RCV.NXT
-     * advances over it and over any out-of-order data it joins.
-     *
-     * @return true if RCV.NXT now covers the whole segment (so a FIN after it is in order).
-     */
-    boolean receive(final Tcb tcb, final DirectBuffer buffer, final int offset, final int length, final int seq,
-        final long nowNs)
-    {
-        if (!ensureBlock(tcb, nowNs))
-        {
-            return false;
-        }
-        final TransferState s = bind(tcb);
-        SeqRing.write(receiveRing, seq, buffer, offset, length);
-        final int rcvNxt = tcb.rcvNxt();
-        tcb.segmentsUnacked(tcb.segmentsUnacked() + 1);
-        if (seq == rcvNxt)
-        {
-            final int heldBefore = s.received.count();
-            final int newNxt = s.received.advance(seq + length);
-            tcb.rcvNxt(newNxt);
-            if (heldBefore > 0)
-            {
-                // RFC 5681 §4.2: a segment that fills a gap is ACKed at once
-                tcb.segmentsUnacked(Math.max(tcb.segmentsUnacked(), 2));
-            }
-        }
-        else
-        {
-            // out of order: keep it, ACK at once with SACK (RFC 5681 §4.2, RFC 2018)
-            s.received.add(seq, seq + length);
-            counters.increment(EngineEvent.OUT_OF_ORDER_QUEUED);
-            tcb.segmentsUnacked(Math.max(tcb.segmentsUnacked(), 2));
-        }
-        updateReceiveWindow(tcb, s);
-        return tcb.rcvNxt() == seq + length || SeqNum.ge(tcb.rcvNxt(), seq + length);
-    }
-
-    /** Hands the in-order bytes [from, to) to the application, then releases them unless it credits itself. */
-    void deliver(final long handle, final Tcb tcb, final int from, final int to)
-    {
-        if (from == to || tcb.dataBlock() == BufferArena.NO_BLOCK)
-        {
-            return;
-        }
-        bind(tcb);
-        int seq = from;
-        while (seq != to)
-        {
-            final int len = SeqRing.contiguousBytes(receiveRing, seq, to - seq);
-            handler.onData(handle, receiveRing, SeqRing.offsetOf(receiveRing, seq), len);
-            if (!table.isLive(handle) || tcb.dataBlock() == BufferArena.NO_BLOCK)
-            {
-                return;
-            }
-            bind(tcb);
-            seq += len;
-        }
-        if (!tcb.hasFlag(Tcb.F_MANUAL_READ_CREDIT))
-        {
-            final TransferState s = bind(tcb);
-            s.putInt(TransferState.RCV_READ, to);
-            updateReceiveWindow(tcb, s);
-        }
-    }
-
-    /** The application is done with {@code bytes} more received bytes: the window may open (read credit). */
-    void consume(final long handle, final Tcb tcb, final int bytes, final long nowNs)
-    {
-        if (tcb.dataBlock() == BufferArena.NO_BLOCK || bytes <= 0)
-        {
-            return;
-        }
-        final TransferState s = bind(tcb);
-        final int read = s.getInt(TransferState.RCV_READ);
-        final int newRead = SeqNum.gt(read + bytes, tcb.rcvNxt()) ? tcb.rcvNxt() : read + bytes;
-        s.putInt(TransferState.RCV_READ, newRead);
-        final int before = tcb.rcvWnd();
-        updateReceiveWindow(tcb, s);
-        if (tcb.rcvWnd() > before && before < 2 * output.payloadMss(tcb))
-        {
-            // the window reopened from (nearly) closed: tell the peer now
-            output.sendAck(tcb, nowNs);
-        }
-    }
-
-    /**
-     * RCV.WND from free receive-buffer space; the right edge moves only by at least min(buffer / 2, MSS)
-     * (receiver SWS avoidance, RFC 9293 §3.8.6.2.2) and never to the left.
-     */
-    private void updateReceiveWindow(final Tcb tcb, final TransferState s)
-    {
-        final int rcvNxt = tcb.rcvNxt();
-        final int edge = s.getInt(TransferState.RCV_ADV_EDGE);
-        final int possible = s.getInt(TransferState.RCV_READ) + arena.receiveBufferBytes();
-        final int threshold = Math.min(arena.receiveBufferBytes() / 2, output.payloadMss(tcb));
-        int newEdge = edge;
-        if (possible - edge >= threshold)
-        {
-            newEdge = possible;
-            s.putInt(TransferState.RCV_ADV_EDGE, newEdge);
-        }
-        tcb.rcvWnd(Math.max(newEdge - rcvNxt, 0));
-    }
-
-    /** After text or FIN: ACK now if owed (every second segment, gaps, FIN), else within the delayed-ACK bound. */
-    void acknowledge(final long handle, final Tcb tcb, final boolean immediately, final long nowNs)
-    {
-        final int owed = tcb.segmentsUnacked();
-        if (owed == 0)
-        {
-            return;
-        }
-        if (immediately || owed >= 2)
-        {
-            output.sendAck(tcb, nowNs);
-        }
-        else if (tcb.delayedAckTimerId() == TimerService.NULL_TIMER)
-        {
-            tcb.delayedAckTimerId(timers.schedule(nowNs + config.delayedAckNs(),
-                ConnectionLifecycle.timerPayload(handle, ConnectionLifecycle.TIMER_DELAYED_ACK)));
-        }
-    }
-
-    void onDelayedAckTimeout(final Tcb tcb, final long nowNs)
-    {
-        tcb.delayedAckTimerId(TimerService.NULL_TIMER);
-        if (tcb.segmentsUnacked() > 0)
-        {
-            counters.increment(EngineEvent.DELAYED_ACK_SENT);
-            output.sendAck(tcb, nowNs);
-        }
-    }
-
     private void armPersist(final long handle, final Tcb tcb, final TransferState s, final long nowNs)
     {
         if (tcb.persistTimerId() != TimerService.NULL_TIMER)
@@ -621,33 +544,5 @@ final class DataTransfer
         output.sendProbe(tcb, nowNs);
         s.putInt(TransferState.PERSIST_SHIFT, s.getInt(TransferState.PERSIST_SHIFT) + 1);
         armPersist(handle, tcb, s, nowNs);
-    }
-
-    /** SACK blocks for an outgoing ACK: the held out-of-order ranges, most recent first (RFC 2018 §4). */
-    void fillSackBlocks(final Tcb tcb, final TcpOptions options)
-    {
-        if (!tcb.hasFlag(Tcb.F_SACK_OK) || tcb.dataBlock() == BufferArena.NO_BLOCK)
-        {
-            return;
-        }
-        final TransferState s = state.wrap(arena.wrapState(tcb.dataBlock(), stateView));
-        final int count = s.received.count();
-        if (count == 0)
-        {
-            return;
-        }
-        final int max = tcb.hasFlag(Tcb.F_TIMESTAMPS_OK) ? MAX_SACK_BLOCKS_WITH_TIMESTAMPS : TcpOptions.MAX_SACK_BLOCKS;
-        final int first = s.received.mostRecentIndex();
-        if (first >= 0 && first < count)
-        {
-            options.addSackBlock(s.received.start(first), s.received.end(first));
-        }
-        for (int i = 0; i < count && options.sackBlockCount() < max; i++)
-        {
-            if (i != first)
-            {
-                options.addSackBlock(s.received.start(i), s.received.end(i));
-            }
-        }
     }
 }

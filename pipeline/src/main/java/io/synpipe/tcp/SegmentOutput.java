@@ -24,7 +24,7 @@ final class SegmentOutput
     private final TcpConfig config;
     private final EngineCounters counters;
     private final int tsOffset;
-    private DataTransfer sackSource;
+    private DataReceiver sackSource;
 
     SegmentOutput(final PacketSink sink, final TcpConfig config, final EngineCounters counters, final int tsOffset)
     {
@@ -34,7 +34,7 @@ final class SegmentOutput
         this.tsOffset = tsOffset;
     }
 
-    void sackSource(final DataTransfer source)
+    void sackSource(final DataReceiver source)
     {
         this.sackSource = source;
     }

@@ -35,6 +35,7 @@ final class SynchronizedStates
     private final TcpHandler handler;
     private final ChallengeAckLimiter challengeAcks;
     private final DataTransfer data;
+    private final DataReceiver receiver;
 
     SynchronizedStates(
         final TcpConfig config,
@@ -43,9 +44,11 @@ final class SynchronizedStates
         final ConnectionLifecycle lifecycle,
         final EngineCounters counters,
         final TcpHandler handler,
-        final DataTransfer data)
+        final DataTransfer data,
+        final DataReceiver receiver)
     {
         this.data = data;
+        this.receiver = receiver;
         this.config = config;
         this.table = table;
         this.output = output;
@@ -332,7 +335,7 @@ final class SynchronizedStates
         boolean inOrder = seq == deliverFrom;
         if (dataLength > 0)
         {
-            inOrder = data.receive(tcb, buffer, dataOffset, dataLength, seq, nowNs);
+            inOrder = receiver.receive(tcb, buffer, dataOffset, dataLength, seq, nowNs);
         }
         final int deliverTo = tcb.rcvNxt();
         final boolean fin = finFlag && inOrder && seq + dataLength == deliverTo;
@@ -344,7 +347,7 @@ final class SynchronizedStates
         }
         if (deliverTo != deliverFrom)
         {
-            data.deliver(handle, tcb, deliverFrom, deliverTo);
+            receiver.deliver(handle, tcb, deliverFrom, deliverTo);
             if (!table.isLive(handle))
             {
                 return;
@@ -376,7 +379,7 @@ final class SynchronizedStates
                 }
             }
         }
-        data.acknowledge(handle, tcb, fin, nowNs);
+        receiver.acknowledge(handle, tcb, fin, nowNs);
         if (fin)
         {
             handler.onPeerClosed(handle);

@@ -55,6 +55,7 @@ public final class TcpEngine implements AutoCloseable
     private final OpeningStates opening;
     private final Timeouts timeouts;
     private final DataTransfer data;
+    private final DataReceiver receiver;
     private final Segment in = new Segment();
     private final Tcb packetTcb = new Tcb();
     private final Tcb apiTcb = new Tcb();
@@ -74,12 +75,15 @@ public final class TcpEngine implements AutoCloseable
             config.maxDataConnections(), config.sendBufferBytes(), config.receiveBufferBytes());
         this.data = new DataTransfer(config, table, arena, output, lifecycle, timers, counters, handler);
         lifecycle.dataTransfer(data);
-        output.sackSource(data);
-        this.synchronizedStates = new SynchronizedStates(config, table, output, lifecycle, counters, handler, data);
+        final DataReceiver receiver = new DataReceiver(config, table, output, timers, counters, handler, data);
+        output.sackSource(receiver);
+        this.receiver = receiver;
+        this.synchronizedStates = new SynchronizedStates(
+            config, table, output, lifecycle, counters, handler, data, receiver);
         final IsnGenerator isn = config.isnGenerator() != null ? config.isnGenerator() : new Rfc6528IsnGenerator();
         this.opening = new OpeningStates(
             config, table, listeners, isn, output, lifecycle, counters, handler, synchronizedStates);
-        this.timeouts = new Timeouts(config, table, output, lifecycle, opening, counters, data);
+        this.timeouts = new Timeouts(config, table, output, lifecycle, opening, counters, data, receiver);
     }
 
     /** One IP packet in. Malformed packets are counted in {@link #drops()} and never throw. */
@@ -308,7 +312,7 @@ public final class TcpEngine implements AutoCloseable
         final Tcb tcb = liveTcb(handle);
         if (tcb != null)
         {
-            data.consume(handle, tcb, bytes, nowNs);
+            receiver.consume(handle, tcb, bytes, nowNs);
         }
     }
 

@@ -30,6 +30,7 @@ final class Timeouts implements TimerService.TimerHandler
     private final OpeningStates opening;
     private final EngineCounters counters;
     private final DataTransfer data;
+    private final DataReceiver receiver;
 
     Timeouts(
         final TcpConfig config,
@@ -38,9 +39,11 @@ final class Timeouts implements TimerService.TimerHandler
         final ConnectionLifecycle lifecycle,
         final OpeningStates opening,
         final EngineCounters counters,
-        final DataTransfer data)
+        final DataTransfer data,
+        final DataReceiver receiver)
     {
         this.data = data;
+        this.receiver = receiver;
         this.config = config;
         this.table = table;
         this.output = output;
@@ -71,7 +74,7 @@ final class Timeouts implements TimerService.TimerHandler
         }
         else if (kind == ConnectionLifecycle.TIMER_DELAYED_ACK && tcb.delayedAckTimerId() == timerId)
         {
-            data.onDelayedAckTimeout(tcb, nowNs);
+            receiver.onDelayedAckTimeout(tcb, nowNs);
         }
         else if (kind == ConnectionLifecycle.TIMER_PERSIST && tcb.persistTimerId() == timerId)
         {
