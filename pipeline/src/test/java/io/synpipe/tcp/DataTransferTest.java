@@ -298,4 +298,45 @@ class DataTransferTest
         // 256 KiB buffer, 1 byte held until the application's credit moves the edge: (262144 - 1) >> 7
         assertThat(g.expect(ACK, LOCAL_ISS + 1, REMOTE_ISS + 2).window()).isEqualTo(262_143 >> 7);
     }
+
+    @Test
+    void established_twoHolesInRecovery_eachRetransmittedOnceFromTheScoreboard()
+    {
+        final EngineFixture g = new EngineFixture(c -> c.noDelay(true));
+        g.listening();
+        final Segment syn = fromPeer(Segment.SYN, REMOTE_ISS, 0);
+        syn.options().sackPermitted(true);
+        g.send(syn);
+        g.send(ACK, REMOTE_ISS + 1, LOCAL_ISS + 1);
+        g.sent.clear();
+        g.engine.send(g.handle, new UnsafeBuffer(data), 0, 6 * MSS, g.nowNs);
+        assertThat(g.sent).hasSize(6);
+        g.sent.clear();
+        final int una = LOCAL_ISS + 1;
+        // segment 1 and segment 3 are lost; the peer SACKs 2, then 4, 5, 6
+        final int[][] sacks = {
+            {una + MSS, una + 2 * MSS},
+            {una + 3 * MSS, una + 4 * MSS, una + MSS, una + 2 * MSS},
+            {una + 3 * MSS, una + 5 * MSS, una + MSS, una + 2 * MSS},
+            {una + 3 * MSS, una + 6 * MSS, una + MSS, una + 2 * MSS}};
+        for (final int[] blocks : sacks)
+        {
+            final Segment dup = fromPeer(ACK, REMOTE_ISS + 1, una);
+            for (int i = 0; i < blocks.length; i += 2)
+            {
+                dup.options().addSackBlock(blocks[i], blocks[i + 1]);
+            }
+            g.send(dup);
+        }
+        // third duplicate ACK: fast retransmit of the first hole; fourth: the next hole, skipping SACKed segment 2
+        assertThat(g.expect(ACK, una, REMOTE_ISS + 1).payloadLength()).isEqualTo(MSS);
+        assertThat(g.expect(ACK, una + 2 * MSS, REMOTE_ISS + 1).payloadLength()).isEqualTo(MSS);
+        g.expectNothing();
+        assertThat(g.engine.counters().get(EngineEvent.FAST_RETRANSMIT)).isEqualTo(1);
+        assertThat(g.engine.counters().get(EngineEvent.RETRANSMIT_DATA)).isEqualTo(2);
+        // the full ACK ends recovery
+        g.send(ACK, REMOTE_ISS + 1, una + 6 * MSS);
+        g.advanceMs(1_000);
+        g.expectNothing();
+    }
 }
