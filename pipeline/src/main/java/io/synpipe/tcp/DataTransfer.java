@@ -167,6 +167,11 @@ final class DataTransfer
             final int sndNxt = tcb.sndNxt();
             final int bufEnd = s.getInt(TransferState.SND_BUF_END);
             final int dataEnd = tcb.hasFlag(Tcb.F_FIN_SENT) ? tcb.finSeq() : bufEnd;
+            if (s.has(TransferState.S_IN_RECOVERY) && tcb.hasFlag(Tcb.F_SACK_OK))
+            {
+                transmitInSackRecovery(handle, tcb, s, mss, nowNs);
+                return;
+            }
             int window = Math.min(tcb.sndWnd(), cc.cwnd(s.buffer(), s.ccOffset()));
             if (s.has(TransferState.S_IN_RECOVERY))
             {
@@ -345,7 +350,7 @@ final class DataTransfer
                     s.clear(TransferState.S_IN_RECOVERY);
                     cc.onRecoveryExit(s.buffer(), s.ccOffset(), mss, nowNs);
                 }
-                else if (!retransmitNextHole(tcb, s, mss, nowNs))
+                else if (!tcb.hasFlag(Tcb.F_SACK_OK))
                 {
                     // RFC 6582 §3.2 step 5: partial acknowledgment -> retransmit the first unacknowledged segment
                     retransmitFirst(tcb, s, mss, nowNs);
@@ -373,17 +378,9 @@ final class DataTransfer
                 s.putInt(TransferState.RECOVER, tcb.sndNxt());
                 s.set(TransferState.S_IN_RECOVERY);
                 s.clear(TransferState.S_RTT_TIMING);
-                s.putInt(TransferState.SND_RTX, sndUna);
                 cc.onCongestionEvent(s.buffer(), s.ccOffset(), tcb.sndNxt() - sndUna, mss, nowNs);
-                if (!retransmitNextHole(tcb, s, mss, nowNs))
-                {
-                    retransmitFirst(tcb, s, mss, nowNs);
-                }
-            }
-            else if (dupAcks > DUP_ACK_THRESHOLD && s.has(TransferState.S_IN_RECOVERY))
-            {
-                // RFC 6675 §5 (simplified): each further duplicate ACK frees room for the next SACK hole
-                retransmitNextHole(tcb, s, mss, nowNs);
+                // RFC 6675 §5 step 4.3 / RFC 6582: the first unacknowledged segment goes again at once
+                s.putInt(TransferState.SND_RTX, sndUna + retransmitFirst(tcb, s, mss, nowNs));
             }
         }
         if (tcb.sndWnd() > s.getInt(TransferState.MAX_SND_WND))
@@ -399,61 +396,71 @@ final class DataTransfer
     }
 
     /**
-     * RFC 6675 NextSeg, simplified: the first byte at or after HighRxt (kept in sndRtx during recovery) that is not
-     * SACKed and lies below the highest SACKed byte, so the peer has data beyond it and it counts as lost.
-     *
-     * @return false if the scoreboard shows no such hole.
+     * RFC 6675 §5: while cwnd - pipe allows a segment, send NextSeg: first the lowest lost byte above HighRxt
+     * (kept in sndRtx), else new data the peer's window takes. The connection leaves this mode on the ACK that
+     * reaches the recovery point.
      */
-    private boolean retransmitNextHole(final Tcb tcb, final TransferState s, final int mss, final long nowNs)
+    private void transmitInSackRecovery(
+        final long handle, final Tcb tcb, final TransferState s, final int mss, final long nowNs)
     {
-        if (!tcb.hasFlag(Tcb.F_SACK_OK) || s.sacked.count() == 0)
+        final int cwnd = cc.cwnd(s.buffer(), s.ccOffset());
+        final int sndUna = tcb.sndUna();
+        final int bufEnd = s.getInt(TransferState.SND_BUF_END);
+        final int dataEnd = tcb.hasFlag(Tcb.F_FIN_SENT) ? tcb.finSeq() : bufEnd;
+        int pipe = SackScoreboard.pipe(s.sacked, sndUna, tcb.sndNxt(), s.getInt(TransferState.SND_RTX), mss);
+        final int lost = SackScoreboard.lostBoundary(s.sacked, sndUna, mss);
+        while (cwnd - pipe >= mss)
         {
-            return false;
-        }
-        int highestSacked = s.sacked.end(0);
-        for (int i = 1; i < s.sacked.count(); i++)
-        {
-            if (SeqNum.gt(s.sacked.end(i), highestSacked))
+            int seq = s.getInt(TransferState.SND_RTX);
+            if (SeqNum.lt(seq, sndUna))
             {
-                highestSacked = s.sacked.end(i);
+                seq = sndUna;
             }
-        }
-        int seq = s.getInt(TransferState.SND_RTX);
-        if (SeqNum.lt(seq, tcb.sndUna()))
-        {
-            seq = tcb.sndUna();
-        }
-        while (SeqNum.lt(seq, highestSacked) && s.sacked.contains(seq))
-        {
-            seq = skipSacked(s, seq);
-        }
-        if (SeqNum.ge(seq, highestSacked))
-        {
-            return false;
-        }
-        int holeEnd = highestSacked;
-        for (int i = 0; i < s.sacked.count(); i++)
-        {
-            final int start = s.sacked.start(i);
-            if (SeqNum.gt(start, seq) && SeqNum.lt(start, holeEnd))
+            while (SeqNum.lt(seq, lost) && s.sacked.contains(seq))
             {
-                holeEnd = start;
+                seq = skipSacked(s, seq);
             }
+            if (SeqNum.lt(seq, lost) && SeqNum.lt(seq, dataEnd))
+            {
+                int holeEnd = lost;
+                for (int i = 0; i < s.sacked.count(); i++)
+                {
+                    final int start = s.sacked.start(i);
+                    if (SeqNum.gt(start, seq) && SeqNum.lt(start, holeEnd))
+                    {
+                        holeEnd = start;
+                    }
+                }
+                final int len = Math.min(Math.min(mss, holeEnd - seq),
+                    Math.min(dataEnd - seq, SeqRing.contiguousBytes(sendRing, seq, mss)));
+                output.sendData(tcb, seq, sendRing, SeqRing.offsetOf(sendRing, seq), len, false, nowNs);
+                counters.increment(EngineEvent.RETRANSMIT_DATA);
+                s.putInt(TransferState.SND_RTX, seq + len);
+                pipe += len;
+                continue;
+            }
+            final int sndNxt = tcb.sndNxt();
+            final int available = bufEnd - sndNxt;
+            final int len = Math.min(Math.min(mss, available), SeqRing.contiguousBytes(sendRing, sndNxt, mss));
+            if (tcb.hasFlag(Tcb.F_FIN_SENT) || len <= 0 || sndUna + tcb.sndWnd() - sndNxt < len)
+            {
+                return;
+            }
+            output.sendData(tcb, sndNxt, sendRing, SeqRing.offsetOf(sendRing, sndNxt), len, sndNxt + len == bufEnd,
+                nowNs);
+            tcb.sndNxt(sndNxt + len);
+            pipe += len;
         }
-        final int len = Math.min(Math.min(mss, holeEnd - seq), SeqRing.contiguousBytes(sendRing, seq, mss));
-        output.sendData(tcb, seq, sendRing, SeqRing.offsetOf(sendRing, seq), len, false, nowNs);
-        counters.increment(EngineEvent.RETRANSMIT_DATA);
-        s.putInt(TransferState.SND_RTX, seq + len);
-        return true;
     }
 
-    private void retransmitFirst(final Tcb tcb, final TransferState s, final int mss, final long nowNs)
+    /** @return the sequence space it covered. */
+    private int retransmitFirst(final Tcb tcb, final TransferState s, final int mss, final long nowNs)
     {
         final int una = tcb.sndUna();
         if (tcb.hasFlag(Tcb.F_FIN_SENT) && una == tcb.finSeq())
         {
             output.sendFin(tcb, nowNs);
-            return;
+            return 1;
         }
         final int dataEnd = tcb.hasFlag(Tcb.F_FIN_SENT) ? tcb.finSeq() : tcb.sndNxt();
         final int len = Math.min(Math.min(mss, dataEnd - una), SeqRing.contiguousBytes(sendRing, una, mss));
@@ -462,6 +469,7 @@ final class DataTransfer
             output.sendData(tcb, una, sendRing, SeqRing.offsetOf(sendRing, una), len, false, nowNs);
             counters.increment(EngineEvent.RETRANSMIT_DATA);
         }
+        return Math.max(len, 0);
     }
 
     /** RFC 6298 §2.2-2.4: SRTT, RTTVAR and RTO from a sample, clamped to [min, max]. */
