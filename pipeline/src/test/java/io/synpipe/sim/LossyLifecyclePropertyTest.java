@@ -72,9 +72,16 @@ class LossyLifecyclePropertyTest
         assertThat(drained).as("tables empty: " + context).isTrue();
         assertThat(pair.sideA.closedCount.size()).as(context).isEqualTo(CONNECTIONS);
         assertThat(pair.sideA.closedOnce()).as(context).isEqualTo(CONNECTIONS);
-        assertThat(pair.sideA.reasons).as(context).containsOnlyKeys(CloseReason.NORMAL);
+        // with up to 10 % loss a FIN can outlive every retransmission of its ACK until the peer's TIME-WAIT is
+        // over: the last retransmission then meets a closed port and draws an RST, as in any TCP. Such endings
+        // must stay rare, and nothing else may happen.
+        assertThat(pair.sideA.reasons.keySet()).as(context)
+            .isSubsetOf(CloseReason.NORMAL, CloseReason.RESET_BY_PEER, CloseReason.TIMEOUT);
+        assertThat(pair.sideA.reasons.getOrDefault(CloseReason.NORMAL, 0)).as(context)
+            .isGreaterThanOrEqualTo(CONNECTIONS * 99 / 100);
         assertThat(pair.sideB.closedOnce()).as(context).isEqualTo(pair.sideB.closedCount.size());
-        assertThat(pair.sideB.reasons.getOrDefault(CloseReason.NORMAL, 0)).as(context).isEqualTo(CONNECTIONS);
+        assertThat(pair.sideB.reasons.getOrDefault(CloseReason.NORMAL, 0)).as(context)
+            .isGreaterThanOrEqualTo(CONNECTIONS * 99 / 100);
         assertThat(pair.a.scheduledTimers()).isZero();
         assertThat(pair.b.scheduledTimers()).isZero();
     }
