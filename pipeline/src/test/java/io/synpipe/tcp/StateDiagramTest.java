@@ -127,6 +127,21 @@ class StateDiagramTest
         }
 
         @Test
+        void synReceived_rstOfActiveOpen_closesAsRefused()
+        {
+            // simultaneous open: SYN-SENT -> SYN-RECEIVED, then the peer resets (RFC 9293 §3.10.7.4 second)
+            f.synSent();
+            f.send(SYN, REMOTE_ISS, 0);
+            f.expect(SYN | ACK, LOCAL_ISS, REMOTE_ISS + 1);
+            f.send(RST, REMOTE_ISS + 1, 0);
+            f.expectNothing();
+            assertThat(f.state()).isEqualTo(TcpState.CLOSED);
+            assertThat(f.transitions(TcpState.SYN_RECEIVED, TcpState.CLOSED)).isEqualTo(1);
+            assertThat(f.transitions(TcpState.SYN_RECEIVED, TcpState.LISTEN)).isZero();
+            assertThat(f.closeReason).isEqualTo(CloseReason.REFUSED);
+        }
+
+        @Test
         void synReceived_ackOfSyn_entersEstablished()
         {
             f.synReceived();
