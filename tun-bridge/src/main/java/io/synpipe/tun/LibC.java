@@ -152,6 +152,7 @@ final class LibC
         }
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(final String name, final FunctionDescriptor descriptor, final int firstVariadicArg)
     {
         final MemorySegment symbol = LIBC.find(name)
