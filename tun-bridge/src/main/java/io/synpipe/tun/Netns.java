@@ -29,6 +29,8 @@ public final class Netns
     public static final long IP_COMMAND_TIMEOUT_MS = 10_000;
 
     private static final int MAX_NAME_LENGTH = 64;
+    private static final int CAP_NET_ADMIN = 12;
+    private static final int CAP_SYS_ADMIN = 21;
 
     private Netns()
     {
@@ -39,6 +41,45 @@ public final class Netns
     public interface Task<T>
     {
         T run() throws Exception;
+    }
+
+    /**
+     * Checks that this process may create namespaces and TUN devices: effective CAP_NET_ADMIN and CAP_SYS_ADMIN
+     * (root has both), read from {@code /proc/self/status}.
+     *
+     * @throws TunException (EPERM) naming what is missing.
+     */
+    public static void checkPrivileges() throws TunException
+    {
+        final long effective = effectiveCapabilities();
+        final boolean netAdmin = (effective & (1L << CAP_NET_ADMIN)) != 0;
+        final boolean sysAdmin = (effective & (1L << CAP_SYS_ADMIN)) != 0;
+        if (!netAdmin || !sysAdmin)
+        {
+            throw new TunException("not permitted: creating network namespaces and TUN devices needs root (missing "
+                + (netAdmin ? "" : "CAP_NET_ADMIN") + (!netAdmin && !sysAdmin ? " and " : "")
+                + (sysAdmin ? "" : "CAP_SYS_ADMIN") + "): run as root, e.g. with sudo", Errno.EPERM.number());
+        }
+    }
+
+    private static long effectiveCapabilities()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("CapEff:"))
+                {
+                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16);
+                }
+            }
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            // unknown: let the system calls report what they refuse
+            return -1L;
+        }
+        return -1L;
     }
 
     /** Checks a namespace name: 1..64 of [A-Za-z0-9_.-], not "." or "..". */

@@ -84,7 +84,7 @@ public record ServeSettings(
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("--mode " + ex.getMessage());
+            throw new IllegalArgumentException("--mode '" + mode + "' is not allowed: use " + ServeMode.ALLOWED);
         }
         final List<Cidr> networks = parseNetworks(tunAddresses);
         final List<ListenSpec> listeners = parseListeners(listen, defaultMode, networks);

@@ -85,6 +85,7 @@ public final class TunServer implements AutoCloseable
         boolean created = false;
         Tun tun = null;
         MultiThreadIoEventLoopGroup group = null;
+        Netns.checkPrivileges();
         try
         {
             if (!Netns.exists(ns))
@@ -130,8 +131,12 @@ public final class TunServer implements AutoCloseable
         {
             lines.add("  listening on " + spec);
         }
-        lines.add("  try: ip netns exec " + settings.netns() + " curl http://" + hostOf(settings.listeners().get(0))
-            + ":" + settings.listeners().get(0).port() + "/   (stop with Ctrl-C)");
+        final ListenSpec first = settings.listeners().stream().filter(l -> l.mode() == ServeMode.HTTP).findFirst()
+            .orElse(settings.listeners().get(0));
+        lines.add("  reach it from inside the namespace: ip netns exec " + settings.netns()
+            + (first.mode() == ServeMode.HTTP
+            ? " curl http://" + hostOf(first) + ":" + first.port() + "/"
+            : " <client> " + Cidr.format(first.address()) + " " + first.port()) + "   (stop with Ctrl-C)");
         return lines;
     }
 

@@ -53,7 +53,7 @@ class ServeSettingsTest
     void parse_unknownMode_oneLine()
     {
         assertRefused("198.18.0.1/15", "198.18.0.2:80", "ftp",
-            "--mode mode 'ftp' is not allowed: use echo, discard, http or close");
+            "--mode 'ftp' is not allowed: use echo, discard, http or close");
     }
 
     @Test
