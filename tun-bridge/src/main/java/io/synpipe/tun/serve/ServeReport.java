@@ -49,9 +49,9 @@ public record ServeReport(
         lines.add("decoded      " + packetsAccepted + " accepted; drops " + format(drops));
         lines.add("events       " + format(events));
         lines.add("connections  accepted " + connectionsAccepted + ", established " + connectionsEstablished
-            + ", open at stop (reset) " + connectionsLeftAtStop + "; closed " + format(closed));
-        lines.add("data         received " + bytesReceived + " bytes, echoed " + bytesEchoed + " (not sent: window "
-            + echoBytesNotSent + "), http responses " + httpResponses
+            + ", in the table at stop " + connectionsLeftAtStop + " (reset unless in TIME-WAIT); closed " + format(closed));
+        lines.add("data         received " + bytesReceived + " bytes; echoed " + bytesEchoed + " bytes (cut by the peer's "
+            + "window: " + echoBytesNotSent + "); http responses " + httpResponses
             + (pipelineErrors == 0 ? "" : "; pipeline errors " + pipelineErrors));
         return lines;
     }

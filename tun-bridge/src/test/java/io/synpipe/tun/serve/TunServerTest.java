@@ -213,6 +213,46 @@ class TunServerTest
     }
 
     @Test
+    void ipv6_httpAnsweredAndUnlistedPortRefused() throws Exception
+    {
+        // a namespace serve creates itself: the fixture's has IPv6 switched off
+        final String own = "synpipe-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        try
+        {
+            server = TunServer.start(ServeSettings.parse(own, DEVICE, List.of(NetnsFixture.TUN_CIDR, "2001:2::1/64"),
+                List.of("[2001:2::2]:" + HTTP_PORT + "=http"), "http", MSL_MS, 0));
+            final String response = Netns.call(own, () ->
+            {
+                try (Socket socket = new Socket())
+                {
+                    socket.connect(new InetSocketAddress("2001:2::2", HTTP_PORT), CONNECT_TIMEOUT_MS);
+                    socket.setSoTimeout(CONNECT_TIMEOUT_MS);
+                    socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return new String(socket.getInputStream().readNBytes(Responder.HTTP_RESPONSE.length()),
+                        StandardCharsets.US_ASCII);
+                }
+            });
+            assertThat(response).isEqualTo(Responder.HTTP_RESPONSE);
+            assertThatThrownBy(() -> Netns.call(own, () ->
+            {
+                try (Socket socket = new Socket())
+                {
+                    socket.connect(new InetSocketAddress("2001:2::2", HTTP_PORT + 1), CONNECT_TIMEOUT_MS);
+                }
+                return null;
+            })).isInstanceOf(ConnectException.class).hasMessageContaining("Connection refused");
+            server.stop();
+        }
+        finally
+        {
+            if (Netns.exists(own))
+            {
+                Netns.delete(own);
+            }
+        }
+    }
+
+    @Test
     void start_deviceNameTakenByAnotherKind_oneLineErrorAndCreatedNamespaceRemoved() throws Exception
     {
         final String own = "synpipe-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
