@@ -57,7 +57,10 @@ class TunServerTest
         }
         finally
         {
-            ns.close();
+            if (ns != null)
+            {
+                ns.close();
+            }
         }
     }
 
