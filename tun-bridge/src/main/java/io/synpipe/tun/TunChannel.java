@@ -163,6 +163,10 @@ public final class TunChannel extends AbstractChannel
             {
                 registration = (IoRegistration)f.getNow();
                 submittedOps = -1;
+                if (writeParked)
+                {
+                    updateInterest();
+                }
                 promise.setSuccess();
             }
             else
@@ -295,6 +299,13 @@ public final class TunChannel extends AbstractChannel
     /** Reads up to the budget; called on EPOLLIN (or EPOLLERR, whose read then reports the error). */
     private void readReady()
     {
+        if (!readPending && !config.isAutoRead())
+        {
+            // no read() asked for: stop watching EPOLLIN until one is
+            readInterest = false;
+            updateInterest();
+            return;
+        }
         final ChannelPipeline pipeline = pipeline();
         final ByteBufAllocator allocator = config.getAllocator();
         final int budget = config.readBudget();
@@ -380,6 +391,7 @@ public final class TunChannel extends AbstractChannel
         if (current != null)
         {
             registration = null;
+            readInterest = false;
             current.cancel();
         }
     }

@@ -96,6 +96,35 @@ class TunChannelTest
     {
         final int packets = 300;
         channel.config().setReadBudget(64);
+        sendUdp(packets);
+        register();
+
+        assertThat(Await.until(channel.eventLoop(), () -> received.size() == packets, 5_000)).as("all read").isTrue();
+        final TunChannelStats stats = channel.eventLoop().submit(channel::stats).get();
+        assertThat(stats.packetsRead()).isEqualTo(packets);
+        assertThat(stats.bytesRead()).isEqualTo(packets * (20L + 8 + 32));
+        // 300 packets at 64 per wakeup: four full batches and one of 44
+        assertThat(stats.readBudgetExhausted()).isEqualTo(4);
+        assertThat(stats.readWakeups()).isEqualTo(5);
+        assertThat(received.get(packets - 1)[20 + 8]).isEqualTo((byte)(packets - 1));
+    }
+
+    @Test
+    void read_autoReadOff_nothingReadUntilReadIsCalled() throws Exception
+    {
+        channel.config().setAutoRead(false);
+        sendUdp(10);
+        register();
+
+        // the queued packets stay in the device while nobody asked to read (checked for 200 ms)
+        assertThat(Await.until(channel.eventLoop(), () -> !received.isEmpty(), 200)).isFalse();
+        channel.read();
+        assertThat(Await.until(channel.eventLoop(), () -> received.size() == 10, 5_000)).isTrue();
+        assertThat(channel.eventLoop().submit(() -> channel.stats().readWakeups()).get()).isEqualTo(1);
+    }
+
+    private void sendUdp(final int packets) throws Exception
+    {
         Netns.call(ns.name(), () ->
         {
             try (DatagramSocket socket = new DatagramSocket())
@@ -109,16 +138,6 @@ class TunChannelTest
             }
             return null;
         });
-        register();
-
-        assertThat(Await.until(channel.eventLoop(), () -> received.size() == packets, 5_000)).as("all read").isTrue();
-        final TunChannelStats stats = channel.eventLoop().submit(channel::stats).get();
-        assertThat(stats.packetsRead()).isEqualTo(packets);
-        assertThat(stats.bytesRead()).isEqualTo(packets * (20L + 8 + 32));
-        // 300 packets at 64 per wakeup: four full batches and one of 44
-        assertThat(stats.readBudgetExhausted()).isEqualTo(4);
-        assertThat(stats.readWakeups()).isEqualTo(5);
-        assertThat(received.get(packets - 1)[20 + 8]).isEqualTo((byte)(packets - 1));
     }
 
     @Test
