@@ -181,7 +181,7 @@ public final class TunReflectRun
 
     private static void report(final Sample before, final Sample after, final String what)
     {
-        final double seconds = (after.nanoTime - before.nanoTime) / 1e9;
+        final double seconds = (after.sampledNs - before.sampledNs) / 1e9;
         final long packets = after.read - before.read;
         final long wakeups = after.wakeups - before.wakeups;
         System.out.printf(Locale.ROOT, "%-12s %,.0f packets/s (%,d packets in %.2f s; each one TUN read + one TUN write)%n",
@@ -243,7 +243,7 @@ public final class TunReflectRun
     }
 
     /** Counters read on the event loop at one instant. */
-    private record Sample(long nanoTime, long read, long written, long wakeups, long budgetReached, long parked,
+    private record Sample(long sampledNs, long read, long written, long wakeups, long budgetReached, long parked,
                           long writeErrors)
     {
         static Sample take(final TunChannel channel) throws Exception
