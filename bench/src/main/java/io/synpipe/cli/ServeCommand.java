@@ -1,0 +1,147 @@
+package io.synpipe.cli;
+
+import io.synpipe.tun.serve.ServeReport;
+import io.synpipe.tun.serve.ServeSettings;
+import io.synpipe.tun.serve.TunServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code synpipe serve}: terminates TCP on a TUN device in a network namespace and answers as echo, discard, http
+ * or close. Ctrl-C or SIGTERM stop it cleanly: open connections are reset, the device is removed, the namespace too
+ * if serve created it, the counters are printed, and the exit code is 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serves TCP from a TUN device: creates the network namespace if missing, the TUN device inside it with the",
+        "kernel's address on it, and answers connections to the --listen addresses (any other port: RST).",
+        "Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN). Addresses only from 198.18.0.0/15 and 2001:2::/48.",
+        "Example: synpipe serve --listen 198.18.0.2:80=http,198.18.0.2:7=echo",
+        "   then: ip netns exec synpipe curl http://198.18.0.2/"})
+public final class ServeCommand implements Callable<Integer>
+{
+    @Option(names = "--netns", defaultValue = ServeSettings.DEFAULT_NETNS,
+        description = "network namespace, created if missing and then deleted on exit (default ${DEFAULT-VALUE})")
+    private String netns;
+
+    @Option(names = "--tun", defaultValue = ServeSettings.DEFAULT_DEVICE,
+        description = "TUN device name, at most 15 bytes (default ${DEFAULT-VALUE})")
+    private String device;
+
+    @Option(names = "--tun-address", defaultValue = ServeSettings.DEFAULT_TUN_ADDRESS, split = ",",
+        description = "the kernel's address on the TUN, ADDRESS/PREFIX; one IPv4 and one IPv6 at most (default ${DEFAULT-VALUE})")
+    private List<String> tunAddresses;
+
+    @Option(names = "--listen", required = true,
+        description = "ADDRESS:PORT[=MODE][,...] to answer, e.g. 198.18.0.2:80=http,[2001:2::2]:7=echo")
+    private List<String> listen;
+
+    @Option(names = "--mode", defaultValue = "echo",
+        description = "mode of --listen entries that name none: echo, discard, http or close (default ${DEFAULT-VALUE})")
+    private String mode;
+
+    @Option(names = "--msl-ms", defaultValue = "0",
+        description = "maximum segment lifetime in ms; TIME-WAIT lasts 2 x MSL (default: the engine's, 30000)")
+    private long mslMs;
+
+    @Option(names = "--duration-s", defaultValue = "0",
+        description = "stop after this many seconds (default: run until Ctrl-C or SIGTERM)")
+    private long durationS;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS);
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final TunServer server;
+        try
+        {
+            server = TunServer.start(settings);
+        }
+        catch (final IOException ex)
+        {
+            err.println("synpipe: " + ex.getMessage());
+            return 1;
+        }
+        server.describe().forEach(out::println);
+        out.flush();
+
+        final AtomicBoolean stopClaimed = new AtomicBoolean();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final int[] exitCode = {0};
+        final Runnable stopAndReport = () ->
+        {
+            try
+            {
+                final ServeReport report = server.stop();
+                report.lines().forEach(out::println);
+            }
+            catch (final IOException ex)
+            {
+                err.println("synpipe: stopping: " + ex.getMessage());
+                exitCode[0] = 1;
+            }
+            finally
+            {
+                out.flush();
+                err.flush();
+                stopped.countDown();
+            }
+        };
+        // Ctrl-C / SIGTERM: the JVM runs this hook; it stops cleanly and exits with 0 (not 128 + signal)
+        final Thread hook = Thread.ofPlatform().name("synpipe-serve-stop").unstarted(() ->
+        {
+            if (stopClaimed.compareAndSet(false, true))
+            {
+                stopAndReport.run();
+            }
+            else
+            {
+                awaitQuietly(stopped);
+            }
+            Runtime.getRuntime().halt(exitCode[0]);
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        server.awaitStopRequest(durationS);
+        if (!stopClaimed.compareAndSet(false, true))
+        {
+            // a signal arrived: the hook stops, reports and ends the JVM
+            stopped.await();
+            return exitCode[0];
+        }
+        stopAndReport.run();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the JVM is shutting down already: the hook waits for the stop above and exits
+        }
+        return exitCode[0];
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(3 * TunServer.STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.synpipe.tun.serve;
+
+import io.synpipe.tcp.CloseReason;
+import io.synpipe.tcp.TcpEngine;
+import io.synpipe.tcp.TcpHandler;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The application {@code synpipe serve} runs on its engine: one listener per {@link ListenSpec}, each connection
+ * handled by its listener's {@link ServeMode}. Runs on the engine's thread and allocates nothing per connection:
+ * the mode and the HTTP parser's progress live in the connection's user data,
+ * {@code (mode ordinal << 8) | bytes of "\r\n\r\n" matched}.
+ * <p>
+ * With today's engine data is sent once (no send buffer): an echo larger than the peer's window is cut, and the cut
+ * bytes are counted in {@link #echoBytesNotSent()}.
+ */
+public final class Responder implements TcpHandler
+{
+    /** The body every HTTP answer carries. */
+    public static final String HTTP_BODY = "synpipe\n";
+    public static final String HTTP_RESPONSE = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+        + HTTP_BODY.length() + "\r\n\r\n" + HTTP_BODY;
+
+    private static final byte[] END_OF_HEADER = {'\r', '\n', '\r', '\n'};
+    private static final ServeMode[] MODES = ServeMode.values();
+
+    private final TcpEngine engine;
+    private final NanoClock clock;
+    private final UnsafeBuffer httpResponse;
+    private ServeMode[] modeByListener = new ServeMode[8];
+    private final long[] closedByReason = new long[CloseReason.values().length];
+    private long accepted;
+    private long established;
+    private long bytesReceived;
+    private long bytesEchoed;
+    private long echoBytesNotSent;
+    private long httpResponses;
+
+    public Responder(final TcpEngine engine, final NanoClock clock, final List<ListenSpec> listeners)
+    {
+        this.engine = engine;
+        this.clock = clock;
+        final byte[] response = HTTP_RESPONSE.getBytes(StandardCharsets.US_ASCII);
+        this.httpResponse = new UnsafeBuffer(ByteBuffer.allocateDirect(response.length));
+        httpResponse.putBytes(0, response);
+        for (final ListenSpec spec : listeners)
+        {
+            final int id = engine.listen(spec.address(), spec.port());
+            if (id >= modeByListener.length)
+            {
+                modeByListener = Arrays.copyOf(modeByListener, Math.max(id + 1, modeByListener.length * 2));
+            }
+            modeByListener[id] = spec.mode();
+        }
+    }
+
+    @Override
+    public int onSyn(final long handle, final int listenerId)
+    {
+        final ServeMode mode = listenerId < modeByListener.length ? modeByListener[listenerId] : null;
+        if (mode == null)
+        {
+            return REFUSE;
+        }
+        accepted++;
+        engine.userData(handle, (long)mode.ordinal() << 8);
+        return ACCEPT;
+    }
+
+    @Override
+    public void onEstablished(final long handle)
+    {
+        established++;
+        if (mode(handle) == ServeMode.CLOSE)
+        {
+            engine.close(handle, clock.nanoTime());
+        }
+    }
+
+    @Override
+    public void onData(final long handle, final DirectBuffer buffer, final int offset, final int length)
+    {
+        bytesReceived += length;
+        switch (mode(handle))
+        {
+            case ECHO ->
+            {
+                final int sent = engine.send(handle, buffer, offset, length, clock.nanoTime());
+                bytesEchoed += sent;
+                echoBytesNotSent += length - sent;
+            }
+            case HTTP -> onHttpData(handle, buffer, offset, length);
+            default ->
+            {
+                // DISCARD drops the data; CLOSE has closed already
+            }
+        }
+    }
+
+    @Override
+    public void onPeerClosed(final long handle)
+    {
+        engine.close(handle, clock.nanoTime());
+    }
+
+    @Override
+    public void onClosed(final long handle, final CloseReason reason)
+    {
+        closedByReason[reason.ordinal()]++;
+    }
+
+    private void onHttpData(final long handle, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long userData = engine.userData(handle);
+        int matched = (int)(userData & 0xff);
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(offset + i);
+            if (b == END_OF_HEADER[matched])
+            {
+                matched++;
+                if (matched == END_OF_HEADER.length)
+                {
+                    matched = 0;
+                    httpResponses++;
+                    engine.send(handle, httpResponse, 0, httpResponse.capacity(), clock.nanoTime());
+                }
+            }
+            else
+            {
+                matched = b == '\r' ? 1 : 0;
+            }
+        }
+        engine.userData(handle, (userData & ~0xffL) | matched);
+    }
+
+    private ServeMode mode(final long handle)
+    {
+        return MODES[(int)(engine.userData(handle) >>> 8) & 0xff];
+    }
+
+    public long accepted()
+    {
+        return accepted;
+    }
+
+    public long established()
+    {
+        return established;
+    }
+
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    public long bytesEchoed()
+    {
+        return bytesEchoed;
+    }
+
+    /** Echo bytes cut because the peer's window was smaller (no send buffer yet). */
+    public long echoBytesNotSent()
+    {
+        return echoBytesNotSent;
+    }
+
+    public long httpResponses()
+    {
+        return httpResponses;
+    }
+
+    /** Closed connections by reason, non-zero only (allocates: for reports). */
+    public Map<CloseReason, Long> closedSnapshot()
+    {
+        final Map<CloseReason, Long> map = new EnumMap<>(CloseReason.class);
+        for (final CloseReason reason : CloseReason.values())
+        {
+            if (closedByReason[reason.ordinal()] != 0)
+            {
+                map.put(reason, closedByReason[reason.ordinal()]);
+            }
+        }
+        return map;
+    }
+}
