@@ -123,6 +123,31 @@ final class DataReceiver
         }
     }
 
+    /** @return received bytes the application has not released yet (always 0 with automatic credit). */
+    int unconsumed(final Tcb tcb)
+    {
+        if (tcb.dataBlock() == BufferArena.NO_BLOCK)
+        {
+            return 0;
+        }
+        return receivedDataEnd(tcb) - bind(tcb).getInt(TransferState.RCV_READ);
+    }
+
+    /** RCV.NXT less the peer's FIN, which takes a sequence number but is no data. */
+    private static int receivedDataEnd(final Tcb tcb)
+    {
+        return tcb.hasFlag(Tcb.F_FIN_RECEIVED) ? tcb.rcvNxt() - 1 : tcb.rcvNxt();
+    }
+
+    /** Hands the received bytes not yet released to {@link TcpHandler#onData} again (manual read credit). */
+    void redeliver(final long handle, final Tcb tcb)
+    {
+        if (tcb.dataBlock() != BufferArena.NO_BLOCK && tcb.hasFlag(Tcb.F_MANUAL_READ_CREDIT))
+        {
+            deliver(handle, tcb, bind(tcb).getInt(TransferState.RCV_READ), receivedDataEnd(tcb));
+        }
+    }
+
     /** The application is done with {@code bytes} more received bytes: the window may open (read credit). */
     void consume(final long handle, final Tcb tcb, final int bytes, final long nowNs)
     {
@@ -132,7 +157,8 @@ final class DataReceiver
         }
         final TransferState s = bind(tcb);
         final int read = s.getInt(TransferState.RCV_READ);
-        final int newRead = SeqNum.gt(read + bytes, tcb.rcvNxt()) ? tcb.rcvNxt() : read + bytes;
+        final int end = receivedDataEnd(tcb);
+        final int newRead = SeqNum.gt(read + bytes, end) ? end : read + bytes;
         s.putInt(TransferState.RCV_READ, newRead);
         final int before = tcb.rcvWnd();
         updateReceiveWindow(tcb, s);

@@ -316,6 +316,28 @@ public final class TcpEngine implements AutoCloseable
         }
     }
 
+    /** @return received bytes not yet released with {@link #consume} (0 with automatic read credit). */
+    public int unconsumed(final long handle)
+    {
+        final Tcb tcb = liveTcb(handle);
+        return tcb == null ? 0 : receiver.unconsumed(tcb);
+    }
+
+    /**
+     * Manual read credit: hands the received bytes not yet released to {@link TcpHandler#onData} again, from the
+     * first one, e.g. once {@link TcpHandler#onWritable} says an echo or a relay can take more. No copy: views of
+     * the receive buffer. A relay that forwards in order stops taking new data after a short {@link #send} and
+     * forwards everything on the redelivery (see {@code EchoBackpressureTest} and the serve command's echo).
+     */
+    public void redeliver(final long handle)
+    {
+        final Tcb tcb = liveTcb(handle);
+        if (tcb != null)
+        {
+            receiver.redeliver(handle, tcb);
+        }
+    }
+
     /** Data buffers in use across the engine's connections (a handshake-only connection holds none). */
     public int dataBuffersInUse()
     {

@@ -20,8 +20,10 @@ import java.util.Map;
  * the mode and the HTTP parser's progress live in the connection's user data,
  * {@code (mode ordinal << 8) | bytes of "\r\n\r\n" matched}.
  * <p>
- * With today's engine data is sent once (no send buffer): an echo larger than the peer's window is cut, and the cut
- * bytes are counted in {@link #echoBytesNotSent()}.
+ * Echo holds back the peer with manual read credit: received bytes are released only once they are in the send
+ * buffer, and what did not fit is handed over again when the send buffer has room ({@link TcpHandler#onWritable}),
+ * so the peer's sending rate follows the rate at which it reads the echo. A half-close waits for the echo to
+ * drain before our FIN.
  */
 public final class Responder implements TcpHandler
 {
@@ -32,6 +34,10 @@ public final class Responder implements TcpHandler
 
     private static final byte[] END_OF_HEADER = {'\r', '\n', '\r', '\n'};
     private static final ServeMode[] MODES = ServeMode.values();
+    /** User-data bit: the peer closed its side; close ours once the echo has drained. */
+    private static final long CLOSE_WHEN_DRAINED = 1L << 16;
+    /** User-data bit: a send fell short; later bytes wait until onWritable hands everything over again, in order. */
+    private static final long BLOCKED = 1L << 17;
 
     private final TcpEngine engine;
     private final NanoClock clock;
@@ -42,7 +48,6 @@ public final class Responder implements TcpHandler
     private long established;
     private long bytesReceived;
     private long bytesEchoed;
-    private long echoBytesNotSent;
     private long httpResponses;
 
     public Responder(final TcpEngine engine, final NanoClock clock, final List<ListenSpec> listeners)
@@ -73,6 +78,10 @@ public final class Responder implements TcpHandler
         }
         accepted++;
         engine.userData(handle, (long)mode.ordinal() << 8);
+        if (mode == ServeMode.ECHO)
+        {
+            engine.manualReadCredit(handle);
+        }
         return ACCEPT;
     }
 
@@ -94,9 +103,19 @@ public final class Responder implements TcpHandler
         {
             case ECHO ->
             {
-                final int sent = engine.send(handle, buffer, offset, length, clock.nanoTime());
+                if ((engine.userData(handle) & BLOCKED) != 0)
+                {
+                    // older bytes wait for send-buffer room: keep the order, they come again first (onWritable)
+                    return;
+                }
+                final long nowNs = clock.nanoTime();
+                final int sent = engine.send(handle, buffer, offset, length, nowNs);
                 bytesEchoed += sent;
-                echoBytesNotSent += length - sent;
+                engine.consume(handle, sent, nowNs);
+                if (sent < length)
+                {
+                    engine.userData(handle, engine.userData(handle) | BLOCKED);
+                }
             }
             case HTTP -> onHttpData(handle, buffer, offset, length);
             default ->
@@ -107,9 +126,33 @@ public final class Responder implements TcpHandler
     }
 
     @Override
+    public void onWritable(final long handle)
+    {
+        if (mode(handle) == ServeMode.ECHO)
+        {
+            engine.userData(handle, engine.userData(handle) & ~BLOCKED);
+            engine.redeliver(handle);
+            closeIfDrained(handle);
+        }
+    }
+
+    @Override
     public void onPeerClosed(final long handle)
     {
+        if (mode(handle) == ServeMode.ECHO && engine.unconsumed(handle) > 0)
+        {
+            engine.userData(handle, engine.userData(handle) | CLOSE_WHEN_DRAINED);
+            return;
+        }
         engine.close(handle, clock.nanoTime());
+    }
+
+    private void closeIfDrained(final long handle)
+    {
+        if ((engine.userData(handle) & CLOSE_WHEN_DRAINED) != 0 && engine.unconsumed(handle) == 0)
+        {
+            engine.close(handle, clock.nanoTime());
+        }
     }
 
     @Override
@@ -145,7 +188,7 @@ public final class Responder implements TcpHandler
 
     private ServeMode mode(final long handle)
     {
-        return MODES[(int)(engine.userData(handle) >>> 8) & 0xff];
+        return MODES[(int)(engine.userData(handle) >>> 8) & 0x7f];
     }
 
     public long accepted()
@@ -168,11 +211,6 @@ public final class Responder implements TcpHandler
         return bytesEchoed;
     }
 
-    /** Echo bytes cut because the peer's window was smaller (no send buffer yet). */
-    public long echoBytesNotSent()
-    {
-        return echoBytesNotSent;
-    }
 
     public long httpResponses()
     {

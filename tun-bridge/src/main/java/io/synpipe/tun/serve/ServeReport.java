@@ -28,7 +28,6 @@ public record ServeReport(
     Map<CloseReason, Long> closed,
     long bytesReceived,
     long bytesEchoed,
-    long echoBytesNotSent,
     long httpResponses,
     int connectionsLeftAtStop)
 {
@@ -50,8 +49,8 @@ public record ServeReport(
         lines.add("events       " + format(events));
         lines.add("connections  accepted " + connectionsAccepted + ", established " + connectionsEstablished
             + ", in the table at stop " + connectionsLeftAtStop + " (reset unless in TIME-WAIT); closed " + format(closed));
-        lines.add("data         received " + bytesReceived + " bytes; echoed " + bytesEchoed + " bytes (cut by the peer's "
-            + "window: " + echoBytesNotSent + "); http responses " + httpResponses
+        lines.add("data         received " + bytesReceived + " bytes; echoed " + bytesEchoed + " bytes; http responses "
+            + httpResponses
             + (pipelineErrors == 0 ? "" : "; pipeline errors " + pipelineErrors));
         return lines;
     }

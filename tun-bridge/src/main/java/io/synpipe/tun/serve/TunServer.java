@@ -288,7 +288,7 @@ public final class TunServer implements AutoCloseable
             engine == null ? Map.of() : engine.counters().eventSnapshot(),
             r == null ? 0 : r.accepted(), r == null ? 0 : r.established(),
             r == null ? Map.of() : r.closedSnapshot(),
-            r == null ? 0 : r.bytesReceived(), r == null ? 0 : r.bytesEchoed(), r == null ? 0 : r.echoBytesNotSent(),
+            r == null ? 0 : r.bytesReceived(), r == null ? 0 : r.bytesEchoed(),
             r == null ? 0 : r.httpResponses(), openAtStop);
     }
 
@@ -297,7 +297,7 @@ public final class TunServer implements AutoCloseable
         final TunChannelStats s = channel.stats();
         return new ServeReport(r.elapsedS(), s.packetsRead(), s.packetsWritten(), s.writeErrors(), s.writeParked(),
             r.pipelineErrors(), r.packetsAccepted(), r.drops(), r.events(), r.connectionsAccepted(),
-            r.connectionsEstablished(), r.closed(), r.bytesReceived(), r.bytesEchoed(), r.echoBytesNotSent(),
+            r.connectionsEstablished(), r.closed(), r.bytesReceived(), r.bytesEchoed(),
             r.httpResponses(), r.connectionsLeftAtStop());
     }
 
@@ -401,6 +401,11 @@ public final class TunServer implements AutoCloseable
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
             count++;
+            if (count == 1)
+            {
+                // a handler threw: that is a bug in synpipe, not bad input; say it once on stderr
+                System.err.println("synpipe: pipeline error (first of possibly more): " + cause);
+            }
         }
     }
 }

@@ -150,6 +150,67 @@ class TunServerTest
     }
 
     @Test
+    void echoMode_64MiBWithHalfClose_kernelReadsEveryByteBackAfterShutdownOutput() throws Exception
+    {
+        server = start(ns.name());
+        final long total = 64L << 20;
+        final String[] digests = Netns.call(ns.name(), () ->
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(synpipe(ECHO_PORT), CONNECT_TIMEOUT_MS);
+                socket.setSoTimeout(30_000);
+                final java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
+                final Thread writer = new Thread(() ->
+                {
+                    final java.util.SplittableRandom random = new java.util.SplittableRandom(64);
+                    final byte[] chunk = new byte[64 * 1024];
+                    try
+                    {
+                        final OutputStream out = socket.getOutputStream();
+                        for (long written = 0; written < total; written += chunk.length)
+                        {
+                            random.nextBytes(chunk);
+                            sent.update(chunk);
+                            out.write(chunk);
+                        }
+                        // half-close: the echo must still come back in full (RFC 9293 §3.6)
+                        socket.shutdownOutput();
+                    }
+                    catch (final Exception ex)
+                    {
+                        throw new IllegalStateException(ex);
+                    }
+                }, "echo-writer");
+                writer.start();
+                final java.security.MessageDigest received = java.security.MessageDigest.getInstance("SHA-256");
+                final InputStream in = socket.getInputStream();
+                final byte[] buffer = new byte[64 * 1024];
+                long got = 0;
+                int n;
+                try
+                {
+                    while ((n = in.read(buffer)) >= 0)
+                    {
+                        received.update(buffer, 0, n);
+                        got += n;
+                    }
+                }
+                catch (final java.net.SocketTimeoutException ex)
+                {
+                    return new String[]{"timeout", "after " + got + " bytes", Long.toString(got)};
+                }
+                writer.join(30_000);
+                return new String[]{HexFormat.of().formatHex(sent.digest()), HexFormat.of().formatHex(received.digest()),
+                    Long.toString(got)};
+            }
+        });
+        final String context = String.join(" ", digests) + "\n" + String.join("\n", server.stop().lines());
+        assertThat(digests[2]).as(context).isEqualTo(Long.toString(total));
+        assertThat(digests[1]).as(context).isEqualTo(digests[0]);
+    }
+
+    @Test
     void httpMode_twoPipelinedRequests_twoResponses() throws Exception
     {
         server = start(ns.name());
