@@ -20,8 +20,8 @@ import java.util.Locale;
  *     log-scaled as HdrHistogram plots are, x = log10(1 / (1 - p)), ticks at 0, 90, 99, 99.9, 99.99 and
  *     99.999 %, the maximum drawn at the right edge; latency in µs on a log axis (whole decades), since a
  *     linear one flattens everything below a millisecond outlier;</li>
- *     <li>throughput over time: one {@code <polyline data-scenario="name">} per scenario through the per-interval
- *     rates (count / interval length) at each interval's end;</li>
+ *     <li>throughput over time: one {@code <polyline data-scenario="name">} per scenario, a step per interval at
+ *     its mean rate (count / interval length) from the interval's start to its end;</li>
  *     <li>the {@link PercentileTable}.</li>
  * </ul>
  * Each {@code <svg>} element is well-formed XML on its own.
@@ -148,7 +148,7 @@ public final class HtmlReport
         return sb.append("</svg>").toString();
     }
 
-    /** Per-interval rate against time since the start of the run. */
+    /** Per-interval rate against time since the start of the run, as steps. */
     static String throughputSvg(final List<LatencyScenario> scenarios)
     {
         double xMaxS = 0;
@@ -178,11 +178,10 @@ public final class HtmlReport
             final StringBuilder points = new StringBuilder();
             for (int k = 0; k < counts.size(); k++)
             {
-                final double x = LEFT + PLOT_WIDTH * counts.endOffsetNs(k) / 1e9 / xMaxS;
+                // a step: the interval's mean rate held from its start to its end
                 final double y = TOP + PLOT_HEIGHT * (1 - counts.ratePerSecond(k) / yMax);
-                point(points, x, y);
-                sb.append(String.format(Locale.ROOT, "<circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
-                    + "fill=\"%s\"/>\n", x, y, COLORS[i % COLORS.length]));
+                point(points, LEFT + PLOT_WIDTH * counts.startOffsetNs(k) / 1e9 / xMaxS, y);
+                point(points, LEFT + PLOT_WIDTH * counts.endOffsetNs(k) / 1e9 / xMaxS, y);
             }
             curve(sb, scenarios.get(i).name(), i, points);
         }

@@ -159,11 +159,17 @@ class HtmlReportTest
     }
 
     @Test
-    void throughputCurve_hasOnePointPerInterval() throws Exception
+    void throughputCurve_stepPerIntervalAtItsRate() throws Exception
     {
         final String svg = HtmlReport.throughputSvg(List.of(scenario("client", 2_000, 4)));
         final Element curve = (Element)svgDocuments(svg).get(0).getElementsByTagNameNS(SVG_NS, "polyline").item(0);
-        assertThat(curve.getAttribute("points").split(" ")).hasSize(4);
+        final String[] points = curve.getAttribute("points").split(" ");
+        // 4 intervals of 1 s at 10,000, 10,100, 10,200, 10,300 /s: x axis 0..5 s, y axis 0..20,000 /s
+        assertThat(points).hasSize(8);
+        assertThat(points[0]).isEqualTo("100.0,192.0");
+        assertThat(points[1]).isEqualTo("223.2,192.0");
+        assertThat(points[2]).isEqualTo("223.2,190.5");
+        assertThat(points[7]).isEqualTo("592.8,187.4");
     }
 
     @Test
