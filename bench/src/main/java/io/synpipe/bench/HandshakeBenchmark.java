@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * One server engine completes handshakes for fresh 4-tuples: SYN in, SYN-ACK out, ACK in, ESTABLISHED, then the
  * connection is aborted (RST out) and removed. Checksums are verified on input and computed on output. The peer's
  * packets are encoded once in setup (the ISN is fixed so the ACKs can be), so only the server's work is measured.
+ * <p>
+ * {@code occupancy} other connections are live in the server's table the whole time: they are opened in setup by
+ * feeding the engine a SYN and an ACK each (so they are ESTABLISHED, hold a TCB and no data buffers, and have no
+ * timer armed), from 4-tuples disjoint from the measured ones. With a million of them the table lookups of the
+ * measured handshakes miss the CPU caches as they would on a busy server.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +50,10 @@ public class HandshakeBenchmark
     @Param({"4", "6"})
     public int ipVersion;
 
+    /** Extra ESTABLISHED connections in the server's table while measuring. */
+    @Param({"1000", "1000000"})
+    public int occupancy;
+
     private TcpEngine server;
     private final UnsafeBuffer syns = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TUPLES * SLOT, 64));
     private final UnsafeBuffer acks = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TUPLES * SLOT, 64));
@@ -54,18 +63,23 @@ public class HandshakeBenchmark
     private long nowNs;
     private long established;
     private long packetsOut;
+    private boolean abortOnEstablished;
 
     @Setup(Level.Trial)
     public void setUp()
     {
-        final TcpConfig config = new TcpConfig().maxConnections(1 << 16).isnGenerator((a, b, c, d, e, f, g) -> ISS);
+        final TcpConfig config = new TcpConfig().maxConnections(occupancy + (1 << 15))
+            .isnGenerator((a, b, c, d, e, f, g) -> ISS);
         server = new TcpEngine(config, new TcpHandler()
         {
             @Override
             public void onEstablished(final long handle)
             {
                 established++;
-                server.abort(handle);
+                if (abortOnEstablished)
+                {
+                    server.abort(handle);
+                }
             }
         }, (buffer, offset, length) -> packetsOut++, 0);
         final long serverHi = ipVersion == 6 ? 0x2001_0002_0000_0000L : 0;
@@ -83,6 +97,34 @@ public class HandshakeBenchmark
             s.clear().src(clientHi, clientLo).dst(serverHi, serverLo).srcPort(40_000).dstPort(80)
                 .seq(CLIENT_ISS + 1).ack(ISS + 1).flags(Segment.ACK).window(512);
             ackLength[i] = PacketEncoder.encode(s, acks, i * SLOT);
+        }
+        fill(s, serverHi, serverLo);
+        abortOnEstablished = true;
+        established = 0;
+    }
+
+    /** Opens {@code occupancy} connections from 4-tuples the measured ones never use, and leaves them open. */
+    private void fill(final Segment s, final long serverHi, final long serverLo)
+    {
+        final UnsafeBuffer packet = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SLOT, 64));
+        for (int k = 0; k < occupancy; k++)
+        {
+            final long clientHi = ipVersion == 6 ? 0x2001_0002_0000_0003L : 0;
+            final long clientLo = ipVersion == 6 ? 2 + k : IpAddress.v4Lo(0xC613_8000 + (k & 0x7FFF));
+            final int clientPort = 1024 + (k >>> 15);
+            s.clear().src(clientHi, clientLo).dst(serverHi, serverLo).srcPort(clientPort).dstPort(80)
+                .seq(CLIENT_ISS).flags(Segment.SYN).window(65_535);
+            s.options().mss(1460).windowScale(7).sackPermitted(true);
+            nowNs += 1_000;
+            server.onPacket(packet, 0, PacketEncoder.encode(s, packet, 0), nowNs);
+            s.clear().src(clientHi, clientLo).dst(serverHi, serverLo).srcPort(clientPort).dstPort(80)
+                .seq(CLIENT_ISS + 1).ack(ISS + 1).flags(Segment.ACK).window(512);
+            server.onPacket(packet, 0, PacketEncoder.encode(s, packet, 0), nowNs);
+        }
+        if (server.connectionCount() != occupancy || established != occupancy || server.scheduledTimers() != 0)
+        {
+            throw new IllegalStateException("setup opened " + server.connectionCount() + " connections ("
+                + established + " established, " + server.scheduledTimers() + " timers) instead of " + occupancy);
         }
     }
 

@@ -9,12 +9,18 @@ import io.synpipe.tcp.TcpEngine;
 import io.synpipe.tcp.TcpHandler;
 import io.synpipe.wire.IpAddress;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The quick-start job: a client engine and a server engine on one thread, joined by an {@link InMemoryWire},
  * completing handshakes as fast as they can. The client keeps {@code concurrency} handshakes in flight; each
  * established connection is recorded (SYN sent to SYN-ACK received, HdrHistogram) and closed with RST or FIN.
  * Every packet is encoded and decoded with checksums, as it would be on a TUN device.
+ * <p>
+ * Latencies go into HdrHistogram {@link Recorder}s (client and server), which is all the engine callbacks do:
+ * {@code recordValue}, no allocation. The driver loop takes an interval histogram from each recorder every
+ * {@code intervalNs} (reusing the previous one, {@code getIntervalHistogram(toRecycle)}), adds it to the run's totals
+ * and hands it to an {@link IntervalListener} (an hlog writer, a throughput series), and once more at the end.
  */
 public final class InMemoryHandshakeRun
 {
@@ -25,10 +31,14 @@ public final class InMemoryHandshakeRun
         FIN
     }
 
-    /** The figures of one run. */
+    /**
+     * The figures of one run. {@code failures}: handshakes the client saw fail (connect refused, connection closed
+     * other than by its own RST or FIN); {@code serverFailures}: server connections that ended other than by the
+     * client's RST or FIN (e.g. a SYN-ACK timeout).
+     */
     public record Result(
         long handshakes, long elapsedNs, Histogram clientLatencyNs, Histogram serverLatencyNs, long failures,
-        long packets, TcpEngine client, TcpEngine server)
+        long packets, TcpEngine client, TcpEngine server, long serverFailures)
     {
         public double handshakesPerSecond()
         {
@@ -36,6 +46,38 @@ public final class InMemoryHandshakeRun
         }
     }
 
+    /**
+     * Sees each interval of the measured run, on the driver thread, between two rounds of the wire. The histograms
+     * are reused for the next interval: copy what must be kept.
+     */
+    public interface IntervalListener
+    {
+        /** Nothing to do: the default. */
+        IntervalListener NONE = new IntervalListener()
+        {
+        };
+
+        /** The measured run begins ({@code System.nanoTime()} and {@code System.currentTimeMillis()} now). */
+        default void onStart(final long startNs, final long startEpochMs)
+        {
+        }
+
+        /**
+         * One interval: latencies of the handshakes completed in {@code [startNs, endNs)} (nanoseconds; the
+         * histograms carry epoch-millisecond start and end timestamps set by their recorder) and the failures in it.
+         */
+        default void onInterval(
+            final Histogram clientLatencyNs, final Histogram serverLatencyNs, final long startNs, final long endNs,
+            final long failures)
+        {
+        }
+    }
+
+    /** Default length of an interval: one second. */
+    public static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
+    /** Latencies above an hour are recorded as an hour. */
+    private static final long MAX_LATENCY_NS = 3_600_000_000_000L;
+    private static final long MIN_INTERVAL_NS = 1_000_000L;
     private static final int SERVER_PORT = 80;
     private static final int FIRST_PORT = 1024;
     private static final int PORTS = 65_536 - FIRST_PORT;
@@ -46,18 +88,46 @@ public final class InMemoryHandshakeRun
     private final TcpEngine client;
     private final TcpEngine server;
     private final InMemoryWire wire;
-    private final Histogram clientLatencyNs = new Histogram(3_600_000_000_000L, 3);
-    private final Histogram serverLatencyNs = new Histogram(3_600_000_000_000L, 3);
+    private final Histogram clientLatencyNs = new Histogram(MAX_LATENCY_NS, 3);
+    private final Histogram serverLatencyNs = new Histogram(MAX_LATENCY_NS, 3);
+    private final Recorder clientRecorder = new Recorder(MAX_LATENCY_NS, 3);
+    private final Recorder serverRecorder = new Recorder(MAX_LATENCY_NS, 3);
+    private final long intervalNs;
+    private final IntervalListener listener;
+    private Histogram clientInterval;
+    private Histogram serverInterval;
+    private long intervalStartNs;
+    private long nextIntervalNs;
+    private long failuresAtIntervalStart;
     private final long serverHi;
     private final long serverLo;
     private int inFlight;
     private long completed;
     private long failures;
+    private long serverFailures;
     private long nextTuple;
     private boolean recording;
 
     public InMemoryHandshakeRun(final int concurrency, final CloseMode closeMode, final boolean ipv6, final long mslMs)
     {
+        this(concurrency, closeMode, ipv6, mslMs, DEFAULT_INTERVAL_NS, IntervalListener.NONE);
+    }
+
+    /**
+     * @param intervalNs how often the driver takes interval histograms: 1 ms .. 1 hour.
+     * @param listener   sees every interval of the measured run.
+     */
+    public InMemoryHandshakeRun(
+        final int concurrency, final CloseMode closeMode, final boolean ipv6, final long mslMs, final long intervalNs,
+        final IntervalListener listener)
+    {
+        if (intervalNs < MIN_INTERVAL_NS || intervalNs > MAX_LATENCY_NS)
+        {
+            throw new IllegalArgumentException(
+                "intervalNs = " + intervalNs + " is out of range: allowed " + MIN_INTERVAL_NS + ".." + MAX_LATENCY_NS);
+        }
+        this.intervalNs = intervalNs;
+        this.listener = listener;
         if (concurrency < 1 || concurrency > 1 << 20)
         {
             throw new IllegalArgumentException("concurrency = " + concurrency + " is out of range: allowed 1..1048576");
@@ -86,14 +156,26 @@ public final class InMemoryHandshakeRun
         drive(warmup);
         clientLatencyNs.reset();
         serverLatencyNs.reset();
+        // taken before the recorders stamp their first interval, so no interval starts before the base time
+        final long startEpochMs = System.currentTimeMillis();
+        clientRecorder.reset();
+        serverRecorder.reset();
         failures = 0;
-        recording = true;
+        serverFailures = 0;
+        failuresAtIntervalStart = 0;
         final long packetsBefore = wire.delivered();
         final long startNs = System.nanoTime();
+        listener.onStart(startNs, startEpochMs);
+        intervalStartNs = startNs;
+        nextIntervalNs = startNs + intervalNs;
+        recording = true;
         drive(handshakes);
-        final long elapsedNs = System.nanoTime() - startNs;
+        final long endNs = System.nanoTime();
+        recording = false;
+        takeInterval(endNs);
+        final long elapsedNs = endNs - startNs;
         return new Result(handshakes, elapsedNs, clientLatencyNs, serverLatencyNs, failures,
-            wire.delivered() - packetsBefore, client, server);
+            wire.delivered() - packetsBefore, client, server, serverFailures);
     }
 
     private void drive(final long count)
@@ -123,15 +205,34 @@ public final class InMemoryHandshakeRun
                 client.poll(nowNs);
                 server.poll(nowNs);
             }
+            if (recording && nowNs - nextIntervalNs >= 0)
+            {
+                takeInterval(nowNs);
+            }
         }
+        // the client is done with a connection before its last packets reach the server: deliver them too, so the
+        // server's figures cover the same handshakes
         final long deadlineNs = System.nanoTime() + 1_000_000_000L;
-        while (inFlight > 0 && System.nanoTime() - deadlineNs < 0)
+        while ((inFlight > 0 || wire.inFlight() > 0) && System.nanoTime() - deadlineNs < 0)
         {
             final long nowNs = System.nanoTime();
             wire.deliver(nowNs);
             client.poll(nowNs);
             server.poll(nowNs);
         }
+    }
+
+    /** Ends the current interval at {@code endNs}: the recorders' histograms so far, to the totals and listener. */
+    private void takeInterval(final long endNs)
+    {
+        clientInterval = clientRecorder.getIntervalHistogram(clientInterval);
+        serverInterval = serverRecorder.getIntervalHistogram(serverInterval);
+        clientLatencyNs.add(clientInterval);
+        serverLatencyNs.add(serverInterval);
+        listener.onInterval(clientInterval, serverInterval, intervalStartNs, endNs, failures - failuresAtIntervalStart);
+        failuresAtIntervalStart = failures;
+        intervalStartNs = endNs;
+        nextIntervalNs = endNs + intervalNs;
     }
 
     private boolean startOne(final long nowNs)
@@ -158,7 +259,7 @@ public final class InMemoryHandshakeRun
         {
             if (recording)
             {
-                clientLatencyNs.recordValue(Math.max(client.handshakeNs(handle), 0));
+                clientRecorder.recordValue(Math.min(Math.max(client.handshakeNs(handle), 0), MAX_LATENCY_NS));
             }
             completed++;
             if (closeMode == CloseMode.RST)
@@ -189,7 +290,7 @@ public final class InMemoryHandshakeRun
         {
             if (recording)
             {
-                serverLatencyNs.recordValue(Math.max(server.handshakeNs(handle), 0));
+                serverRecorder.recordValue(Math.min(Math.max(server.handshakeNs(handle), 0), MAX_LATENCY_NS));
             }
         }
 
@@ -197,6 +298,15 @@ public final class InMemoryHandshakeRun
         public void onPeerClosed(final long handle)
         {
             server.close(handle, System.nanoTime());
+        }
+
+        @Override
+        public void onClosed(final long handle, final CloseReason reason)
+        {
+            if (reason != CloseReason.RESET_BY_PEER && reason != CloseReason.NORMAL)
+            {
+                serverFailures++;
+            }
         }
     }
 }

@@ -3,11 +3,22 @@ package io.synpipe.cli;
 import io.synpipe.bench.InMemoryHandshakeRun;
 import io.synpipe.bench.InMemoryHandshakeRun.CloseMode;
 import io.synpipe.bench.InMemoryHandshakeRun.Result;
+import io.synpipe.report.HlogWriter;
+import io.synpipe.report.HtmlReport;
+import io.synpipe.report.LatencyScenario;
+import io.synpipe.report.PercentileTable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -18,7 +29,7 @@ import java.util.concurrent.Callable;
     description = {
         "In-memory handshake benchmark: a client engine and a server engine on one thread, joined by an",
         "in-memory wire, complete TCP handshakes (full IP/TCP encode, decode and checksums) as fast as they can.",
-        "Prints handshakes/s and p50/p99/p99.9 handshake latency."})
+        "Prints handshakes/s and p50/p99/p99.9 handshake latency; --hlog and --report keep the latencies."})
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--connections", defaultValue = "1000000", description = "handshakes to measure (default ${DEFAULT-VALUE})")
@@ -42,6 +53,19 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--json", description = "print one JSON object instead of the table")
     private boolean json;
 
+    @Option(names = "--hlog", paramLabel = "FILE",
+        description = "write the client and server latencies, one interval histogram per second (tags client, "
+            + "server; values in ns), to FILE as an HdrHistogram interval log")
+    private Path hlog;
+
+    @Option(names = "--report", paramLabel = "DIR",
+        description = "write DIR/report.html (latency by percentile, throughput over time, percentile table; "
+            + "inline SVG, no scripts), creating DIR if needed, and print the percentile table")
+    private Path report;
+
+    @Option(names = "--quiet", description = "print nothing on standard output (errors still go to standard error)")
+    private boolean quiet;
+
     @Override
     public Integer call()
     {
@@ -59,18 +83,120 @@ public final class BenchCommand implements Callable<Integer>
             case "fin" -> CloseMode.FIN;
             default -> throw new IllegalArgumentException("--close '" + close + "' is not allowed: use rst or fin");
         };
-        final InMemoryHandshakeRun run = new InMemoryHandshakeRun(concurrency, mode, ipv6, mslMs);
-        final Result result = run.run(warmup, connections);
+        if (quiet && json)
+        {
+            throw new IllegalArgumentException("--quiet and --json cannot be used together: choose one");
+        }
+        if (hlog != null)
+        {
+            checkHlogPath(hlog);
+        }
+        if (report != null)
+        {
+            createReportDirectory(report);
+        }
+        final String setting = String.format(Locale.ROOT, "%s, close=%s, concurrency=%d, warmup=%d, connections=%d",
+            ipv6 ? "IPv6" : "IPv4", mode.name().toLowerCase(Locale.ROOT), concurrency, warmup, connections);
+        final HlogWriter hlogWriter = hlog == null ? null : new HlogWriter(hlog);
+        final LatencyCapture capture = new LatencyCapture(hlogWriter, "synpipe bench: " + setting
+            + "; values in ns; client = SYN sent -> SYN-ACK received, server = SYN received -> ACK received");
+        final Result result;
+        try
+        {
+            final InMemoryHandshakeRun run = new InMemoryHandshakeRun(
+                concurrency, mode, ipv6, mslMs, InMemoryHandshakeRun.DEFAULT_INTERVAL_NS, capture);
+            result = run.run(warmup, connections);
+        }
+        finally
+        {
+            if (hlogWriter != null)
+            {
+                hlogWriter.close();
+            }
+        }
+        final List<LatencyScenario> scenarios = List.of(
+            new LatencyScenario(LatencyCapture.CLIENT, result.clientLatencyNs(), result.elapsedNs(), result.failures(),
+                capture.clientCounts()),
+            new LatencyScenario(LatencyCapture.SERVER, result.serverLatencyNs(), result.elapsedNs(),
+                result.serverFailures(), capture.serverCounts()));
+        Path reportFile = null;
+        if (report != null)
+        {
+            reportFile = writeReport(report, setting, scenarios);
+        }
         final PrintStream out = System.out;
-        if (json)
+        if (quiet)
+        {
+            out.flush();
+        }
+        else if (json)
         {
             out.println(json(result, mode));
         }
         else
         {
             table(out, result, mode);
+            if (hlogWriter != null)
+            {
+                out.printf(Locale.ROOT, "hlog         %s (%d interval histograms)%n", hlog, hlogWriter.intervals());
+            }
+            if (reportFile != null)
+            {
+                out.printf(Locale.ROOT, "report       %s%n", reportFile);
+                out.print(new PercentileTable(scenarios).render());
+            }
         }
         return result.failures() == 0 ? 0 : 1;
+    }
+
+    /** The hlog file's directory must exist and the file must not be a directory: checked before the run. */
+    private static void checkHlogPath(final Path file)
+    {
+        if (Files.isDirectory(file))
+        {
+            throw new IllegalArgumentException("--hlog " + file + " is a directory, not a file");
+        }
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent))
+        {
+            throw new IllegalArgumentException("--hlog " + file + ": directory " + parent + " does not exist");
+        }
+    }
+
+    /** Creates the report directory before the run, so a bad one fails at once and not after the measurement. */
+    private static void createReportDirectory(final Path dir)
+    {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new IllegalArgumentException("--report " + dir + " is a file, not a directory");
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalArgumentException("--report " + dir + ": cannot create the directory (" + e + ")", e);
+        }
+    }
+
+    private Path writeReport(final Path dir, final String setting, final List<LatencyScenario> scenarios)
+    {
+        final List<String> notes = List.of(
+            "in-memory handshakes: client and server engines on one thread, joined by an in-memory wire; "
+                + "every packet encoded and decoded with IP and TCP checksums",
+            setting,
+            "client latency: SYN sent -> SYN-ACK received; server latency: SYN received -> final ACK received",
+            "JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, finished "
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        try
+        {
+            return HtmlReport.write(dir, "synpipe bench: in-memory handshakes", notes, scenarios);
+        }
+        catch (final UncheckedIOException e)
+        {
+            throw new IllegalStateException("--report " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private void table(final PrintStream out, final Result r, final CloseMode mode)
