@@ -391,7 +391,7 @@ public record TcpSegment(
         return h * 31 + Arrays.hashCode(payload);
     }
 
-    /** e.g. {@code 10.0.0.1:40000 > 10.0.0.2:80 [SYN] seq=1 win=64240 ttl=64 [mss=1460 sackOK] len=0}. */
+    /** e.g. {@code 198.18.0.1:40000 > 198.18.0.2:80 [SYN] seq=1 win=64240 ttl=64 [mss=1460 sackOK] len=0}. */
     @Override
     public String toString()
     {

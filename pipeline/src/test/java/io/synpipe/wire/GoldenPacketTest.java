@@ -30,10 +30,10 @@ class GoldenPacketTest
 
         assertThat(segment.ipVersion()).isEqualTo(4);
         assertThat(segment.srcHi()).isZero();
-        assertThat(segment.srcLo()).isEqualTo(IpAddress.v4Lo(0xc0a8010a));
+        assertThat(segment.srcLo()).isEqualTo(IpAddress.v4Lo(0xc6120002));
         assertThat(segment.dstHi()).isZero();
-        assertThat(segment.dstLo()).isEqualTo(IpAddress.v4Lo(0x5db8d822));
-        assertThat(IpAddress.toString(segment.srcHi(), segment.srcLo())).isEqualTo("192.168.1.10");
+        assertThat(segment.dstLo()).isEqualTo(IpAddress.v4Lo(0xc6130050));
+        assertThat(IpAddress.toString(segment.srcHi(), segment.srcLo())).isEqualTo("198.18.0.2");
         assertThat(segment.srcPort()).isEqualTo(54321);
         assertThat(segment.dstPort()).isEqualTo(80);
         assertThat(segment.seq()).isEqualTo(0x5a3c1e2f);
@@ -61,8 +61,8 @@ class GoldenPacketTest
     {
         assertThat(decode(LINUX_SYN_ACK_V4)).isTrue();
 
-        assertThat(IpAddress.toString(segment.srcHi(), segment.srcLo())).isEqualTo("93.184.216.34");
-        assertThat(IpAddress.toString(segment.dstHi(), segment.dstLo())).isEqualTo("192.168.1.10");
+        assertThat(IpAddress.toString(segment.srcHi(), segment.srcLo())).isEqualTo("198.19.0.80");
+        assertThat(IpAddress.toString(segment.dstHi(), segment.dstLo())).isEqualTo("198.18.0.2");
         assertThat(segment.srcPort()).isEqualTo(80);
         assertThat(segment.dstPort()).isEqualTo(54321);
         assertThat(segment.seq()).isEqualTo(0xc0ffee00);
@@ -85,11 +85,11 @@ class GoldenPacketTest
         assertThat(decode(LINUX_SYN_V6)).isTrue();
 
         assertThat(segment.ipVersion()).isEqualTo(6);
-        assertThat(segment.srcHi()).isEqualTo(0x2001_0db8_0000_0000L);
+        assertThat(segment.srcHi()).isEqualTo(0x2001_0002_0000_0000L);
         assertThat(segment.srcLo()).isEqualTo(1L);
-        assertThat(segment.dstHi()).isEqualTo(0x2001_0db8_0000_0001L);
+        assertThat(segment.dstHi()).isEqualTo(0x2001_0002_0000_0001L);
         assertThat(segment.dstLo()).isEqualTo(0x80L);
-        assertThat(IpAddress.toString(segment.dstHi(), segment.dstLo())).isEqualTo("2001:db8:0:1:0:0:0:80");
+        assertThat(IpAddress.toString(segment.dstHi(), segment.dstLo())).isEqualTo("2001:2:0:1:0:0:0:80");
         assertThat(segment.srcPort()).isEqualTo(40000);
         assertThat(segment.dstPort()).isEqualTo(443);
         assertThat(segment.seq()).isEqualTo(0xffffff00);
@@ -125,7 +125,7 @@ class GoldenPacketTest
         assertThat(segment.payloadOffset()).isEqualTo(AT + 52);
         final byte[] payload = new byte[segment.payloadLength()];
         segment.payloadBuffer().getBytes(segment.payloadOffset(), payload);
-        assertThat(new String(payload, StandardCharsets.US_ASCII)).isEqualTo("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+        assertThat(new String(payload, StandardCharsets.US_ASCII)).isEqualTo("GET / HTTP/1.1\r\nHost: 198.19.0.80\r\n\r\n");
         assertThat(segment.segmentLength()).isEqualTo(37);
     }
 
@@ -165,7 +165,7 @@ class GoldenPacketTest
     @Test
     void linuxSynV4_builtFromTcpSegment_identicalBytes()
     {
-        final TcpSegment syn = TcpSegment.of("192.168.1.10", 54321, "93.184.216.34", 80)
+        final TcpSegment syn = TcpSegment.of("198.18.0.2", 54321, "198.19.0.80", 80)
             .withFlags(TcpSegment.SYN)
             .withSeq(0x5a3c1e2f)
             .withWindow(64240)

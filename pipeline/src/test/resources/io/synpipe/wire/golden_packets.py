@@ -45,21 +45,21 @@ SYN, ACK, PSH = 0x02, 0x10, 0x08
 SYN_OPTS = struct.pack("!BBH", 2, 4, 1460) + struct.pack("!BBBBII", 4, 2, 8, 10, 0x0A1B2C3D, 0) + bytes([1, 3, 3, 7])
 
 packets = {
-    "LINUX_SYN_V4": ipv4("192.168.1.10", "93.184.216.34",
+    "LINUX_SYN_V4": ipv4("198.18.0.2", "198.19.0.80",
                          tcp(54321, 80, 0x5A3C1E2F, 0, SYN, 64240, SYN_OPTS)),
-    "LINUX_SYN_ACK_V4": ipv4("93.184.216.34", "192.168.1.10",
+    "LINUX_SYN_ACK_V4": ipv4("198.19.0.80", "198.18.0.2",
                              tcp(80, 54321, 0xC0FFEE00, 0x5A3C1E30, SYN | ACK, 65160,
                                  struct.pack("!BBH", 2, 4, 1460)
                                  + struct.pack("!BBBBII", 4, 2, 8, 10, 0x76543210, 0x0A1B2C3D)
                                  + bytes([1, 3, 3, 7])), ttl=56),
-    "LINUX_SYN_V6": ipv6("2001:db8::1", "2001:db8:0:1::80",
+    "LINUX_SYN_V6": ipv6("2001:2::1", "2001:2:0:1::80",
                          tcp(40000, 443, 0xFFFFFF00, 0, SYN, 64800,
                              struct.pack("!BBH", 2, 4, 1440)
                              + struct.pack("!BBBBII", 4, 2, 8, 10, 0xDEADBEEF, 0) + bytes([1, 3, 3, 7]))),
-    "LINUX_PSH_ACK_V4": ipv4("192.168.1.10", "93.184.216.34",
+    "LINUX_PSH_ACK_V4": ipv4("198.18.0.2", "198.19.0.80",
                              tcp(54321, 80, 0x5A3C1E30, 0xC0FFEE01, PSH | ACK, 502,
                                  bytes([1, 1, 8, 10]) + struct.pack("!II", 0x0A1B2C51, 0x76543210),
-                                 b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n")),
+                                 b"GET / HTTP/1.1\r\nHost: 198.19.0.80\r\n\r\n")),
 }
 
 for name, raw in packets.items():
