@@ -500,6 +500,8 @@ public final class TcpEngine implements AutoCloseable
         }
         closed = true;
         table.close();
+        // every block went back with its connection: give the arena's memory back now, not at GC
+        data.arena().close();
     }
 
     private void abortConnection(final long handle, final Tcb tcb, final CloseReason reason)
