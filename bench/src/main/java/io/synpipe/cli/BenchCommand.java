@@ -66,9 +66,25 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "print nothing on standard output (errors still go to standard error)")
     private boolean quiet;
 
+    @Option(names = "--tun", description = {
+        "instead: handshakes against real Linux sockets, in namespaces this run creates and deletes",
+        "(198.18.0.0/15): kernel clients -> synpipe on a TUN device, and kernel clients -> kernel server",
+        "over veth (the baseline); needs root; --concurrency is the number of client threads"})
+    private boolean tun;
+
+    @Option(names = "--duration-s", defaultValue = "5", description = "with --tun: seconds measured per scenario (default ${DEFAULT-VALUE})")
+    private double durationS;
+
+    @Option(names = "--warmup-s", defaultValue = "1", description = "with --tun: seconds before measuring (default ${DEFAULT-VALUE})")
+    private double warmupS;
+
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
+        if (tun)
+        {
+            return callTun();
+        }
         if (connections < 1 || connections > 1_000_000_000L)
         {
             throw new IllegalArgumentException("--connections " + connections + " is out of range: allowed 1..1000000000");
@@ -197,6 +213,48 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw new IllegalStateException("--report " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private Integer callTun() throws Exception
+    {
+        final java.util.List<io.synpipe.bench.TunHandshakeRun.Scenario> scenarios =
+            new io.synpipe.bench.TunHandshakeRun(concurrency, warmupS, durationS).run();
+        final PrintStream out = System.out;
+        final double ratio = scenarios.get(0).handshakesPerSecond() / Math.max(1e-9, scenarios.get(1).handshakesPerSecond());
+        if (json)
+        {
+            final StringBuilder sb = new StringBuilder("{\"concurrency\":").append(concurrency).append(",\"scenarios\":[");
+            for (int i = 0; i < scenarios.size(); i++)
+            {
+                final io.synpipe.bench.TunHandshakeRun.Scenario sc = scenarios.get(i);
+                final Histogram h = sc.latencyNs();
+                sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"name\":\"%s\",\"handshakes\":%d,\"errors\":%d,\"handshakes_per_s\":%.1f,"
+                        + "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p99_9_us\":%.3f,\"max_us\":%.3f}",
+                    sc.name(), sc.handshakes(), sc.errors(), sc.handshakesPerSecond(), h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3));
+            }
+            out.println(sb.append("],\"ratio\":").append(String.format(Locale.ROOT, "%.3f", ratio)).append('}'));
+        }
+        else if (!quiet)
+        {
+            out.printf(Locale.ROOT, "synpipe bench --tun: %d kernel client threads, %.1f s warm-up, %.1f s measured per scenario%n",
+                concurrency, warmupS, durationS);
+            for (final io.synpipe.bench.TunHandshakeRun.Scenario sc : scenarios)
+            {
+                final Histogram h = sc.latencyNs();
+                out.printf(Locale.ROOT, "%-26s %,10.0f handshakes/s  connect() µs p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  errors %d%n",
+                    sc.name(), sc.handshakesPerSecond(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, sc.errors());
+            }
+            out.printf(Locale.ROOT, "synpipe / kernel baseline: %.2fx%n", ratio);
+        }
+        long errors = 0;
+        for (final io.synpipe.bench.TunHandshakeRun.Scenario sc : scenarios)
+        {
+            errors += sc.errors();
+        }
+        return errors == 0 ? 0 : 1;
     }
 
     private void table(final PrintStream out, final Result r, final CloseMode mode)

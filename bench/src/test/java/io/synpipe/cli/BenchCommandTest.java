@@ -192,4 +192,27 @@ class BenchCommandTest
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).startsWith("synpipe: ").contains("--hlog");
     }
+
+    @Test
+    void benchTun_kernelClientsAgainstSynpipeAndKernel_bothScenariosMeasured() throws Exception
+    {
+        final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
+            StandardCharsets.US_ASCII).strip());
+        if (!root && !"true".equalsIgnoreCase(System.getenv("CI")))
+        {
+            org.junit.jupiter.api.Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
+        }
+        final Run r = run("bench", "--tun", "--duration-s", "1", "--warmup-s", "0.2", "--concurrency", "2", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"name\":\"kernel -> synpipe (TUN)\"").contains("\"name\":\"kernel -> kernel (veth)\"")
+            .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
+    }
+
+    @Test
+    void benchTun_concurrencyOutOfRange_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--concurrency", "1000");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --concurrency 1000 is out of range for --tun: allowed 1..256");
+    }
 }
