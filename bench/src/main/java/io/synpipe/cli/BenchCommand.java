@@ -116,6 +116,12 @@ public final class BenchCommand implements Callable<Integer>
         final HlogWriter hlogWriter = hlog == null ? null : new HlogWriter(hlog);
         final LatencyCapture capture = new LatencyCapture(hlogWriter, "synpipe bench: " + setting
             + "; values in ns; client = SYN sent -> SYN-ACK received, server = SYN received -> ACK received");
+        final java.io.Console console = System.console();
+        if (!quiet && !json && console != null && console.isTerminal())
+        {
+            // a live line once a second on long runs, on a terminal only
+            capture.progress(System.err);
+        }
         final Result result;
         try
         {
@@ -125,6 +131,7 @@ public final class BenchCommand implements Callable<Integer>
         }
         finally
         {
+            capture.endProgress();
             if (hlogWriter != null)
             {
                 hlogWriter.close();

@@ -20,6 +20,8 @@ final class LatencyCapture implements IntervalListener
     private final IntervalCounts clientCounts = new IntervalCounts();
     private final IntervalCounts serverCounts = new IntervalCounts();
     private long startNs;
+    private java.io.PrintStream progress;
+    private long totalHandshakes;
 
     /**
      * @param hlogOrNull where the interval histograms go, or null.
@@ -29,6 +31,22 @@ final class LatencyCapture implements IntervalListener
     {
         this.hlogOrNull = hlogOrNull;
         this.comment = comment;
+    }
+
+    /** Also print a live progress line once per interval on {@code out} (a terminal), or null for none. */
+    LatencyCapture progress(final java.io.PrintStream out)
+    {
+        this.progress = out;
+        return this;
+    }
+
+    /** Ends the progress line, if one was printed. */
+    void endProgress()
+    {
+        if (progress != null && totalHandshakes > 0)
+        {
+            progress.println();
+        }
     }
 
     @Override
@@ -52,6 +70,16 @@ final class LatencyCapture implements IntervalListener
             hlogOrNull.write(SERVER, serverLatencyNs);
         }
         clientCounts.add(intervalStartNs - startNs, intervalEndNs - startNs, clientLatencyNs.getTotalCount());
+        if (progress != null)
+        {
+            totalHandshakes += clientLatencyNs.getTotalCount();
+            final double seconds = Math.max(1e-9, (intervalEndNs - intervalStartNs) / 1e9);
+            progress.printf(java.util.Locale.ROOT,
+                "\r[%6.1f s] %,10d handshakes  %,12.0f /s  p50 %7.2f µs  p99 %7.2f µs  errors %d   ",
+                (intervalEndNs - startNs) / 1e9, totalHandshakes, clientLatencyNs.getTotalCount() / seconds,
+                clientLatencyNs.getValueAtPercentile(50) / 1e3, clientLatencyNs.getValueAtPercentile(99) / 1e3, failures);
+            progress.flush();
+        }
         serverCounts.add(intervalStartNs - startNs, intervalEndNs - startNs, serverLatencyNs.getTotalCount());
     }
 
