@@ -1,5 +1,6 @@
 package io.synpipe.tun.serve;
 
+import io.synpipe.tun.Await;
 import io.synpipe.tun.Netns;
 import io.synpipe.tun.NetnsFixture;
 import io.synpipe.tun.PcapWriter;
@@ -68,6 +69,10 @@ class TunServerPcapTest
             }
             return null;
         });
+        // the kernel's ACK and FIN may still be unread: stop only once the connection has closed (2 x MSL = 100 ms)
+        final boolean closed = Await.until(server.channel().eventLoop(), () -> server.engine().connectionCount() == 0
+            && server.responder().established() == 1, 5_000);
+        assertThat(closed).as("connection closed in synpipe").isTrue();
         server.stop();
 
         final ByteBuffer pcap = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.BIG_ENDIAN);
