@@ -1,5 +1,6 @@
 package io.synpipe.cli;
 
+import io.synpipe.tun.PcapWriter;
 import io.synpipe.tun.serve.ServeReport;
 import io.synpipe.tun.serve.ServeSettings;
 import io.synpipe.tun.serve.TunServer;
@@ -58,16 +59,21 @@ public final class ServeCommand implements Callable<Integer>
         description = "stop after this many seconds (default: run until Ctrl-C or SIGTERM)")
     private long durationS;
 
+    @Option(names = "--pcap", paramLabel = "FILE",
+        description = "write every packet read from and written to the TUN to FILE (pcap, raw IP)")
+    private String pcapFile;
+
     @Override
     public Integer call() throws InterruptedException
     {
         final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS);
+        final java.nio.file.Path pcap = pcapFile == null ? null : PcapWriter.checkPath(pcapFile);
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final TunServer server;
         try
         {
-            server = TunServer.start(settings);
+            server = TunServer.start(settings, pcap);
         }
         catch (final IOException ex)
         {

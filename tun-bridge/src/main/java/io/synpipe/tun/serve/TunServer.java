@@ -9,6 +9,7 @@ import io.synpipe.netty.TcpEngineHandler;
 import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tcp.TcpEngine;
 import io.synpipe.tun.Netns;
+import io.synpipe.tun.PcapWriter;
 import io.synpipe.tun.Tun;
 import io.synpipe.tun.TunChannel;
 import io.synpipe.tun.TunChannelStats;
@@ -16,6 +17,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +50,16 @@ public final class TunServer implements AutoCloseable
     private final ErrorCounter errors = new ErrorCounter();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final long startNs = System.nanoTime();
+    private final PcapWriter pcap;
     private volatile Responder responder;
     private ServeReport report;
 
     private TunServer(
         final ServeSettings settings, final boolean createdNamespace, final MultiThreadIoEventLoopGroup group,
-        final TunChannel channel, final NanoClock clock)
+        final TunChannel channel, final NanoClock clock, final PcapWriter pcap)
     {
         this.settings = settings;
+        this.pcap = pcap;
         this.createdNamespace = createdNamespace;
         this.group = group;
         this.channel = channel;
@@ -69,6 +73,10 @@ public final class TunServer implements AutoCloseable
             responder = new Responder(engine, clock, settings.listeners());
             return responder;
         }, clock);
+        if (pcap != null)
+        {
+            channel.pipeline().addLast("pcap", pcap);
+        }
         channel.pipeline().addLast("engine", engineHandler).addLast("errors", errors);
         channel.closeFuture().addListener(f -> stopRequested.countDown());
     }
@@ -81,6 +89,16 @@ public final class TunServer implements AutoCloseable
      */
     public static TunServer start(final ServeSettings settings) throws IOException
     {
+        return start(settings, null);
+    }
+
+    /**
+     * Like {@link #start(ServeSettings)}, and writes every packet read from and written to the TUN to
+     * {@code pcapFile} (pcap, LINKTYPE_RAW) unless it is null; the file is complete once {@link #stop} returns.
+     */
+    public static TunServer start(final ServeSettings settings, final Path pcapFile) throws IOException
+    {
+        PcapWriter pcap = null;
         final String ns = settings.netns();
         boolean created = false;
         Tun tun = null;
@@ -98,7 +116,8 @@ public final class TunServer implements AutoCloseable
             group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
             final TunChannel channel = new TunChannel(tun);
             tun = null;
-            final TunServer server = new TunServer(settings, created, group, channel, SystemNanoClock.INSTANCE);
+            pcap = pcapFile == null ? null : PcapWriter.open(pcapFile);
+            final TunServer server = new TunServer(settings, created, group, channel, SystemNanoClock.INSTANCE, pcap);
             final ChannelFuture registered = channel.register(group.next());
             if (!registered.await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !registered.isSuccess())
             {
@@ -110,11 +129,13 @@ public final class TunServer implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             undoStart(tun, group, created ? ns : null);
+            closeQuietly(pcap);
             throw ex;
         }
         catch (final InterruptedException ex)
         {
             undoStart(tun, group, created ? ns : null);
+            closeQuietly(pcap);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting", ex);
         }
@@ -238,6 +259,17 @@ public final class TunServer implements AutoCloseable
         finally
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STEP_TIMEOUT_MS);
+            if (pcap != null)
+            {
+                try
+                {
+                    pcap.close();
+                }
+                catch (final IOException ex)
+                {
+                    failure = failure == null ? ex : failure;
+                }
+            }
             if (createdNamespace)
             {
                 try
@@ -373,6 +405,21 @@ public final class TunServer implements AutoCloseable
             try
             {
                 Netns.delete(createdNs);
+            }
+            catch (final IOException ex)
+            {
+                // the caller reports the error that made the start fail
+            }
+        }
+    }
+
+    private static void closeQuietly(final PcapWriter pcap)
+    {
+        if (pcap != null)
+        {
+            try
+            {
+                pcap.close();
             }
             catch (final IOException ex)
             {

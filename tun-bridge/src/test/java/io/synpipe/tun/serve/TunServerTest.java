@@ -153,12 +153,38 @@ class TunServerTest
     void echoMode_64MiBWithHalfClose_kernelReadsEveryByteBackAfterShutdownOutput() throws Exception
     {
         server = start(ns.name());
+        echo64MiBWithHalfClose(ns.name(), synpipe(ECHO_PORT));
+    }
+
+    @Test
+    void echoMode_64MiBOverIpv6WithHalfClose_kernelReadsEveryByteBack() throws Exception
+    {
+        // a namespace serve creates itself: the fixture's has IPv6 switched off
+        final String own = "synpipe-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        try
+        {
+            server = TunServer.start(ServeSettings.parse(own, DEVICE, List.of("2001:2::1/64"),
+                List.of("[2001:2::2]:" + ECHO_PORT + "=echo"), "echo", MSL_MS, 0));
+            echo64MiBWithHalfClose(own, new InetSocketAddress("2001:2::2", ECHO_PORT));
+        }
+        finally
+        {
+            server = null;
+            if (Netns.exists(own))
+            {
+                Netns.delete(own);
+            }
+        }
+    }
+
+    private void echo64MiBWithHalfClose(final String netns, final InetSocketAddress target) throws Exception
+    {
         final long total = 64L << 20;
-        final String[] digests = Netns.call(ns.name(), () ->
+        final String[] digests = Netns.call(netns, () ->
         {
             try (Socket socket = new Socket())
             {
-                socket.connect(synpipe(ECHO_PORT), CONNECT_TIMEOUT_MS);
+                socket.connect(target, CONNECT_TIMEOUT_MS);
                 socket.setSoTimeout(30_000);
                 final java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
                 final Thread writer = new Thread(() ->
