@@ -27,6 +27,8 @@ public enum EngineEvent
     SYN_ACK_RESENT_FOR_DUPLICATE_SYN,
     /** A segment failed the acceptability test (RFC 9293 §3.10.7.4 first check). */
     SEGMENT_UNACCEPTABLE,
+    /** The ACK of a segment that a zero receive window made unacceptable was still processed (RFC 9293 §3.10.7.4). */
+    ZERO_WINDOW_ACK_ACCEPTED,
     /** PAWS rejected a segment (RFC 7323 §5). */
     PAWS_REJECTED,
     /** A segment without timestamps on a connection that negotiated them (RFC 7323 §3.2). */

@@ -130,6 +130,14 @@ final class SynchronizedStates
                 output.sendAck(tcb, nowNs);
             }
             counters.increment(EngineEvent.SEGMENT_UNACCEPTABLE);
+            if (rcvWnd == 0 && (flags & (Segment.ACK | Segment.RST | Segment.SYN)) == Segment.ACK
+                && state != S_SYN_RECEIVED && SeqNum.ge(seq, rcvNxt))
+            {
+                // 3.10.7.4: with a zero receive window no segment is acceptable, but valid ACKs must still be
+                // taken, or two peers with full buffers never learn that the other has drained
+                counters.increment(EngineEvent.ZERO_WINDOW_ACK_ACCEPTED);
+                ackStep(handle, tcb, in, state, seq, in.ack(), rcvNxt, 0, false, nowNs);
+            }
             return;
         }
         // the peer is alive: keep-alive counts idle time from here (RFC 9293 §3.8.4)
@@ -223,80 +231,10 @@ final class SynchronizedStates
             state = tcb.state();
         }
 
-        final int sndNxt = tcb.sndNxt();
-        if (SeqNum.gt(ack, sndNxt))
-        {
-            // 3.10.7.4 fifth: the ACK acks something not yet sent -> <ACK>, drop
-            counters.increment(EngineEvent.ACK_UNACCEPTABLE);
-            output.sendAck(tcb, nowNs);
-            return;
-        }
-        if (SeqNum.lt(ack, tcb.sndUna() - Math.max(tcb.sndWnd(), MAX_UNSCALED_WINDOW)))
-        {
-            // RFC 5961 §5.2: SEG.ACK below SND.UNA - MAX.SND.WND -> discard and send an ACK
-            counters.increment(EngineEvent.ACK_UNACCEPTABLE);
-            challengeAck(tcb, nowNs);
-            return;
-        }
-        final int newWindow = in.window() << tcb.sndWindowShift();
-        final boolean windowChanged = newWindow != tcb.sndWnd();
-        if (SeqNum.le(tcb.sndUna(), ack)
-            && (SeqNum.lt(tcb.sndWl1(), seq) || (tcb.sndWl1() == seq && SeqNum.le(tcb.sndWl2(), ack))))
-        {
-            // 3.10.7.4 fifth: update the send window from the newest segment
-            if (newWindow == 0 && windowChanged)
-            {
-                counters.increment(EngineEvent.ZERO_WINDOW_SEEN);
-            }
-            tcb.sndWnd(newWindow);
-            tcb.sndWl1(seq);
-            tcb.sndWl2(ack);
-        }
-        if (tcb.hasFlag(Tcb.F_TIMESTAMPS_OK) && SeqNum.ge(options.tsVal(), tcb.tsRecent()) && SeqNum.le(seq, rcvNxt))
-        {
-            // RFC 7323 §4.3: TS.Recent follows the segment that covers RCV.NXT
-            tcb.tsRecent(options.tsVal());
-            tcb.tsRecentAgeNs(nowNs);
-        }
-        // 3.10.7.4 fifth: SND.UNA < SEG.ACK =< SND.NXT -> SND.UNA = SEG.ACK (with retransmission and recovery)
-        data.onAck(handle, tcb, in, ack, dataLength, windowChanged, nowNs);
-        if (!table.isLive(handle))
-        {
-            return;
-        }
-
-        final boolean finAcked = tcb.hasFlag(Tcb.F_FIN_SENT) && SeqNum.gt(tcb.sndUna(), tcb.finSeq());
         final boolean finInOrder = (flags & Segment.FIN) != 0 && seq == rcvNxt;
-        switch (state)
+        if (!ackStep(handle, tcb, in, state, seq, ack, rcvNxt, dataLength, finInOrder, nowNs))
         {
-            case S_FIN_WAIT_1:
-                if (finAcked)
-                {
-                    lifecycle.cancelRetransmit(tcb);
-                    if (!finInOrder)
-                    {
-                        // 3.10.7.4 fifth: our FIN is acknowledged -> FIN-WAIT-2
-                        lifecycle.transition(tcb, S_FIN_WAIT_2);
-                        lifecycle.armCloseTimer(handle, tcb, nowNs + config.finWait2TimeoutNs());
-                    }
-                }
-                break;
-            case S_CLOSING:
-                if (finAcked)
-                {
-                    // 3.10.7.4 fifth: CLOSING, our FIN acknowledged -> TIME-WAIT
-                    lifecycle.enterTimeWait(handle, tcb, nowNs);
-                }
-                return;
-            case S_LAST_ACK:
-                if (finAcked)
-                {
-                    // 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged -> delete TCB, CLOSED
-                    lifecycle.delete(handle, tcb, S_CLOSED, CloseReason.NORMAL);
-                }
-                return;
-            default:
-                break;
+            return;
         }
 
         // seventh and eighth: text and FIN
@@ -308,6 +246,94 @@ final class SynchronizedStates
             dataLength = 0;
         }
         acceptTextAndFin(handle, tcb, in.payloadBuffer(), dataOffset, dataLength, seq, (flags & Segment.FIN) != 0, nowNs);
+    }
+
+    /**
+     * 3.10.7.4 fifth, for ESTABLISHED and the states after it: check SEG.ACK (RFC 5961 §5.2), update the send
+     * window, hand the acknowledgment to the data transfer, and move the state when our FIN is acknowledged.
+     *
+     * @return true if text and FIN processing should follow.
+     */
+    private boolean ackStep(
+        final long handle, final Tcb tcb, final Segment in, final int state, final int seq, final int ack,
+        final int rcvNxt, final int dataLength, final boolean finInOrder, final long nowNs)
+    {
+        final TcpOptions options = in.options();
+            final int sndNxt = tcb.sndNxt();
+            if (SeqNum.gt(ack, sndNxt))
+            {
+                // 3.10.7.4 fifth: the ACK acks something not yet sent -> <ACK>, drop
+                counters.increment(EngineEvent.ACK_UNACCEPTABLE);
+                output.sendAck(tcb, nowNs);
+                return false;
+            }
+            if (SeqNum.lt(ack, tcb.sndUna() - Math.max(tcb.sndWnd(), MAX_UNSCALED_WINDOW)))
+            {
+                // RFC 5961 §5.2: SEG.ACK below SND.UNA - MAX.SND.WND -> discard and send an ACK
+                counters.increment(EngineEvent.ACK_UNACCEPTABLE);
+                challengeAck(tcb, nowNs);
+                return false;
+            }
+            final int newWindow = in.window() << tcb.sndWindowShift();
+            final boolean windowChanged = newWindow != tcb.sndWnd();
+            if (SeqNum.le(tcb.sndUna(), ack)
+                && (SeqNum.lt(tcb.sndWl1(), seq) || (tcb.sndWl1() == seq && SeqNum.le(tcb.sndWl2(), ack))))
+            {
+                // 3.10.7.4 fifth: update the send window from the newest segment
+                if (newWindow == 0 && windowChanged)
+                {
+                    counters.increment(EngineEvent.ZERO_WINDOW_SEEN);
+                }
+                tcb.sndWnd(newWindow);
+                tcb.sndWl1(seq);
+                tcb.sndWl2(ack);
+            }
+            if (tcb.hasFlag(Tcb.F_TIMESTAMPS_OK) && SeqNum.ge(options.tsVal(), tcb.tsRecent()) && SeqNum.le(seq, rcvNxt))
+            {
+                // RFC 7323 §4.3: TS.Recent follows the segment that covers RCV.NXT
+                tcb.tsRecent(options.tsVal());
+                tcb.tsRecentAgeNs(nowNs);
+            }
+            // 3.10.7.4 fifth: SND.UNA < SEG.ACK =< SND.NXT -> SND.UNA = SEG.ACK (with retransmission and recovery)
+            data.onAck(handle, tcb, in, ack, dataLength, windowChanged, nowNs);
+            if (!table.isLive(handle))
+            {
+                return false;
+            }
+
+            final boolean finAcked = tcb.hasFlag(Tcb.F_FIN_SENT) && SeqNum.gt(tcb.sndUna(), tcb.finSeq());
+            switch (state)
+            {
+                case S_FIN_WAIT_1:
+                    if (finAcked)
+                    {
+                        lifecycle.cancelRetransmit(tcb);
+                        if (!finInOrder)
+                        {
+                            // 3.10.7.4 fifth: our FIN is acknowledged -> FIN-WAIT-2
+                            lifecycle.transition(tcb, S_FIN_WAIT_2);
+                            lifecycle.armCloseTimer(handle, tcb, nowNs + config.finWait2TimeoutNs());
+                        }
+                    }
+                    break;
+                case S_CLOSING:
+                    if (finAcked)
+                    {
+                        // 3.10.7.4 fifth: CLOSING, our FIN acknowledged -> TIME-WAIT
+                        lifecycle.enterTimeWait(handle, tcb, nowNs);
+                    }
+                    return false;
+                case S_LAST_ACK:
+                    if (finAcked)
+                    {
+                        // 3.10.7.4 fifth: LAST-ACK, our FIN acknowledged -> delete TCB, CLOSED
+                        lifecycle.delete(handle, tcb, S_CLOSED, CloseReason.NORMAL);
+                    }
+                    return false;
+                default:
+                    break;
+            }
+        return true;
     }
 
     /** 3.10.7.3: a SYN,ACK that also carried text or FIN continues here once ESTABLISHED. */

@@ -7,7 +7,8 @@ import io.synpipe.tcp.TcpHandler;
 import io.synpipe.wire.IpAddress;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -36,14 +37,19 @@ class EchoBackpressureTest
     private TcpEngine client;
     private TcpEngine server;
 
-    @Test
-    void echo16MiB_clientHalfCloses_everyByteComesBackThenFin() throws Exception
+    /**
+     * ISNs place the ring wrap differently; 133621201 and 190887430 once deadlocked two full buffers before
+     * zero-window segments had their ACKs processed (RFC 9293 §3.10.7.4).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 133_621_201, 190_887_430, 0xFFFF_F000})
+    void echo16MiB_clientHalfCloses_everyByteComesBackThenFin(final int isn) throws Exception
     {
         final MessageDigest sent = MessageDigest.getInstance("SHA-256");
         final MessageDigest received = MessageDigest.getInstance("SHA-256");
         final byte[] scratch = new byte[512 * 1024];
         final InMemoryWire wire = new InMemoryWire(new WireFaults(9, 0.002, 0, 0.01, 1_000_000, 1_000_000), 65_536, 2048);
-        client = new TcpEngine(new TcpConfig(), new TcpHandler()
+        client = new TcpEngine(new TcpConfig().isnGenerator((a, b, c, d, e, f, g) -> isn), new TcpHandler()
         {
             @Override
             public void onEstablished(final long handle)
@@ -71,7 +77,7 @@ class EchoBackpressureTest
                 clientReason = reason;
             }
         }, wire.sinkFromA(), nowNs);
-        server = new TcpEngine(new TcpConfig(), new TcpHandler()
+        server = new TcpEngine(new TcpConfig().isnGenerator((a, b, c, d, e, f, g) -> isn * 7 + 12_345), new TcpHandler()
         {
             @Override
             public int onSyn(final long handle, final int listenerId)
@@ -165,7 +171,7 @@ class EchoBackpressureTest
                 halfClosed = true;
             }
         }
-        final String context = "written=" + written + " echoed=" + echoedBack + " fin=" + clientSawFin + " client="
+        final String context = "isn=" + isn + " written=" + written + " echoed=" + echoedBack + " fin=" + clientSawFin + " client="
             + clientReason + " server=" + serverReason + " A=" + client.counters().eventSnapshot() + " B="
             + server.counters().eventSnapshot();
         assertThat(echoedBack).as(context).isEqualTo(total);
