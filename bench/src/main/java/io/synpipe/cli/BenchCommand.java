@@ -3,6 +3,8 @@ package io.synpipe.cli;
 import io.synpipe.bench.InMemoryHandshakeRun;
 import io.synpipe.bench.InMemoryHandshakeRun.CloseMode;
 import io.synpipe.bench.InMemoryHandshakeRun.Result;
+import io.synpipe.bench.TunHandshakeRun;
+import io.synpipe.bench.TunHandshakeRun.Scenario;
 import io.synpipe.report.HlogWriter;
 import io.synpipe.report.HtmlReport;
 import io.synpipe.report.LatencyScenario;
@@ -11,6 +13,7 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -116,7 +119,7 @@ public final class BenchCommand implements Callable<Integer>
         final HlogWriter hlogWriter = hlog == null ? null : new HlogWriter(hlog);
         final LatencyCapture capture = new LatencyCapture(hlogWriter, "synpipe bench: " + setting
             + "; values in ns; client = SYN sent -> SYN-ACK received, server = SYN received -> ACK received");
-        final java.io.Console console = System.console();
+        final Console console = System.console();
         if (!quiet && !json && console != null && console.isTerminal())
         {
             // a live line once a second on long runs, on a terminal only
@@ -224,8 +227,8 @@ public final class BenchCommand implements Callable<Integer>
 
     private Integer callTun() throws Exception
     {
-        final java.util.List<io.synpipe.bench.TunHandshakeRun.Scenario> scenarios =
-            new io.synpipe.bench.TunHandshakeRun(concurrency, warmupS, durationS).run();
+        final List<Scenario> scenarios =
+            new TunHandshakeRun(concurrency, warmupS, durationS).run();
         final PrintStream out = System.out;
         final double ratio = scenarios.get(0).handshakesPerSecond() / Math.max(1e-9, scenarios.get(1).handshakesPerSecond());
         if (json)
@@ -233,7 +236,7 @@ public final class BenchCommand implements Callable<Integer>
             final StringBuilder sb = new StringBuilder("{\"concurrency\":").append(concurrency).append(",\"scenarios\":[");
             for (int i = 0; i < scenarios.size(); i++)
             {
-                final io.synpipe.bench.TunHandshakeRun.Scenario sc = scenarios.get(i);
+                final Scenario sc = scenarios.get(i);
                 final Histogram h = sc.latencyNs();
                 sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"name\":\"%s\",\"handshakes\":%d,\"errors\":%d,\"handshakes_per_s\":%.1f,"
@@ -247,7 +250,7 @@ public final class BenchCommand implements Callable<Integer>
         {
             out.printf(Locale.ROOT, "synpipe bench --tun: %d kernel client threads, %.1f s warm-up, %.1f s measured per scenario%n",
                 concurrency, warmupS, durationS);
-            for (final io.synpipe.bench.TunHandshakeRun.Scenario sc : scenarios)
+            for (final Scenario sc : scenarios)
             {
                 final Histogram h = sc.latencyNs();
                 out.printf(Locale.ROOT, "%-26s %,10.0f handshakes/s  connect() µs p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  errors %d%n",
@@ -257,7 +260,7 @@ public final class BenchCommand implements Callable<Integer>
             out.printf(Locale.ROOT, "synpipe / kernel baseline: %.2fx%n", ratio);
         }
         long errors = 0;
-        for (final io.synpipe.bench.TunHandshakeRun.Scenario sc : scenarios)
+        for (final Scenario sc : scenarios)
         {
             errors += sc.errors();
         }

@@ -5,6 +5,9 @@ import io.synpipe.report.HlogWriter;
 import io.synpipe.report.IntervalCounts;
 import org.HdrHistogram.Histogram;
 
+import java.io.PrintStream;
+import java.util.Locale;
+
 /**
  * What {@code synpipe bench} keeps of each interval of the measured run: the client and server interval histograms
  * go to the hlog file (tagged {@value #CLIENT} and {@value #SERVER}) if there is one, and their counts to the
@@ -20,7 +23,7 @@ final class LatencyCapture implements IntervalListener
     private final IntervalCounts clientCounts = new IntervalCounts();
     private final IntervalCounts serverCounts = new IntervalCounts();
     private long startNs;
-    private java.io.PrintStream progress;
+    private PrintStream progress;
     private long totalHandshakes;
 
     /**
@@ -34,7 +37,7 @@ final class LatencyCapture implements IntervalListener
     }
 
     /** Also print a live progress line once per interval on {@code out} (a terminal), or null for none. */
-    LatencyCapture progress(final java.io.PrintStream out)
+    LatencyCapture progress(final PrintStream out)
     {
         this.progress = out;
         return this;
@@ -74,7 +77,7 @@ final class LatencyCapture implements IntervalListener
         {
             totalHandshakes += clientLatencyNs.getTotalCount();
             final double seconds = Math.max(1e-9, (intervalEndNs - intervalStartNs) / 1e9);
-            progress.printf(java.util.Locale.ROOT,
+            progress.printf(Locale.ROOT,
                 "\r[%6.1f s] %,10d handshakes  %,12.0f /s  p50 %7.2f µs  p99 %7.2f µs  errors %d   ",
                 (intervalEndNs - startNs) / 1e9, totalHandshakes, clientLatencyNs.getTotalCount() / seconds,
                 clientLatencyNs.getValueAtPercentile(50) / 1e3, clientLatencyNs.getValueAtPercentile(99) / 1e3, failures);

@@ -183,7 +183,7 @@ final class DataTransfer
                 int rtx = s.getInt(TransferState.SND_RTX);
                 while (SeqNum.lt(rtx, sndNxt) && s.sacked.contains(rtx))
                 {
-                    rtx = skipSacked(s, rtx);
+                    rtx = SackScoreboard.endOfSackedRangeAt(s.sacked, rtx);
                 }
                 if (SeqNum.ge(rtx, sndNxt))
                 {
@@ -246,18 +246,6 @@ final class DataTransfer
                 lifecycle.armRetransmit(handle, tcb, nowNs);
             }
         }
-    }
-
-    private static int skipSacked(final TransferState s, final int seq)
-    {
-        for (int i = 0; i < s.sacked.count(); i++)
-        {
-            if (SeqNum.le(s.sacked.start(i), seq) && SeqNum.lt(seq, s.sacked.end(i)))
-            {
-                return s.sacked.end(i);
-            }
-        }
-        return seq + 1;
     }
 
     /** The FIN goes once the application closed and every byte before it was sent (RFC 9293 §3.10.4). */
@@ -418,7 +406,7 @@ final class DataTransfer
             }
             while (SeqNum.lt(seq, lost) && s.sacked.contains(seq))
             {
-                seq = skipSacked(s, seq);
+                seq = SackScoreboard.endOfSackedRangeAt(s.sacked, seq);
             }
             if (SeqNum.lt(seq, lost) && SeqNum.lt(seq, dataEnd))
             {

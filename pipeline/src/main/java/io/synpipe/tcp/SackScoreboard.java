@@ -38,6 +38,19 @@ final class SackScoreboard
         return sndUna;
     }
 
+    /** @return the end of the SACKed range holding {@code seq}, or {@code seq + 1} if none holds it. */
+    static int endOfSackedRangeAt(final SeqRangeSet sacked, final int seq)
+    {
+        for (int i = 0; i < sacked.count(); i++)
+        {
+            if (SeqNum.le(sacked.start(i), seq) && SeqNum.lt(seq, sacked.end(i)))
+            {
+                return sacked.end(i);
+            }
+        }
+        return seq + 1;
+    }
+
     /** @return SACKed bytes in [from, to). */
     static int sackedBetween(final SeqRangeSet sacked, final int from, final int to)
     {

@@ -53,14 +53,12 @@ final class TransferState
     static final int S_RETRANSMITTING = 1 << 2;
 
     private UnsafeBuffer buffer;
-    private int base;
     final SeqRangeSet received = new SeqRangeSet();
     final SeqRangeSet sacked = new SeqRangeSet();
 
     TransferState wrap(final UnsafeBuffer state)
     {
         this.buffer = state;
-        this.base = 0;
         received.wrap(state, RECEIVED, RANGES);
         sacked.wrap(state, SACKED, RANGES);
         return this;
@@ -73,27 +71,27 @@ final class TransferState
 
     int ccOffset()
     {
-        return base + CC;
+        return CC;
     }
 
     int getInt(final int field)
     {
-        return buffer.getInt(base + field);
+        return buffer.getInt(field);
     }
 
     void putInt(final int field, final int value)
     {
-        buffer.putInt(base + field, value);
+        buffer.putInt(field, value);
     }
 
     long rttStartNs()
     {
-        return buffer.getLong(base + RTT_START_NS);
+        return buffer.getLong(RTT_START_NS);
     }
 
     void rttStartNs(final long value)
     {
-        buffer.putLong(base + RTT_START_NS, value);
+        buffer.putLong(RTT_START_NS, value);
     }
 
     boolean has(final int flag)

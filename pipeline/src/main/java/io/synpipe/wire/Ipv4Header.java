@@ -1,9 +1,7 @@
 package io.synpipe.wire;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
 
 /**
  * Flyweight over an IPv4 header (RFC 791 §3.1; the TOS byte as DSCP and ECN per RFC 2474 and RFC 3168):
@@ -28,7 +26,7 @@ import java.nio.ByteOrder;
  * 8-byte units. All fields are big-endian. The flyweight does no bounds checking beyond the buffer's own: the
  * caller checks the region holds {@link #MIN_LENGTH} bytes (and {@link #headerLength()}) before reading.
  */
-public final class Ipv4Header
+public final class Ipv4Header extends HeaderFlyweight
 {
     public static final int VERSION = 4;
     public static final int MIN_LENGTH = 20;
@@ -55,37 +53,12 @@ public final class Ipv4Header
 
     public static final int PROTOCOL_TCP = 6;
 
-    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
-    private DirectBuffer buffer;
-    private MutableDirectBuffer mutableBuffer;
-    private int offset;
-    private int length;
-
-    /** Wraps a region; the setters work only if {@code buffer} is a {@link MutableDirectBuffer}. */
+    /** Wraps a region; the setters work only if {@code buffer} is a {@link org.agrona.MutableDirectBuffer}. */
     public Ipv4Header wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.mutableBuffer = buffer instanceof MutableDirectBuffer ? (MutableDirectBuffer)buffer : null;
-        this.offset = offset;
-        this.length = length;
+        wrapRegion(buffer, offset, length);
         return this;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    /** @return the length of the wrapped region (the whole packet, usually), not the header length. */
-    public int length()
-    {
-        return length;
     }
 
     public int version()
@@ -268,12 +241,4 @@ public final class Ipv4Header
         return headerChecksum(Checksum.compute(buffer, offset, headerLength()));
     }
 
-    private MutableDirectBuffer mutable()
-    {
-        if (mutableBuffer == null)
-        {
-            throw new IllegalStateException("header wrapped a read-only buffer: " + buffer);
-        }
-        return mutableBuffer;
-    }
 }

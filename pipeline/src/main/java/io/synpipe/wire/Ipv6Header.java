@@ -1,9 +1,7 @@
 package io.synpipe.wire;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
 
 /**
  * Flyweight over the fixed IPv6 header (RFC 8200 §3):
@@ -35,7 +33,7 @@ import java.nio.ByteOrder;
  * The payload length counts everything after these 40 bytes, extension headers included. Addresses are read as
  * two big-endian longs, the form {@link IpAddress} uses. The caller checks the region holds {@link #LENGTH} bytes.
  */
-public final class Ipv6Header
+public final class Ipv6Header extends HeaderFlyweight
 {
     public static final int VERSION = 6;
     public static final int LENGTH = 40;
@@ -54,38 +52,13 @@ public final class Ipv6Header
     public static final int NEXT_HEADER_NONE = 59;
     public static final int NEXT_HEADER_DESTINATION_OPTIONS = 60;
 
-    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
     private static final int FLOW_LABEL_MASK = 0x000f_ffff;
 
-    private DirectBuffer buffer;
-    private MutableDirectBuffer mutableBuffer;
-    private int offset;
-    private int length;
-
-    /** Wraps a region; the setters work only if {@code buffer} is a {@link MutableDirectBuffer}. */
+    /** Wraps a region; the setters work only if {@code buffer} is a {@link org.agrona.MutableDirectBuffer}. */
     public Ipv6Header wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.mutableBuffer = buffer instanceof MutableDirectBuffer ? (MutableDirectBuffer)buffer : null;
-        this.offset = offset;
-        this.length = length;
+        wrapRegion(buffer, offset, length);
         return this;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    /** @return the length of the wrapped region. */
-    public int length()
-    {
-        return length;
     }
 
     private int firstWord()
@@ -198,12 +171,4 @@ public final class Ipv6Header
         return this;
     }
 
-    private MutableDirectBuffer mutable()
-    {
-        if (mutableBuffer == null)
-        {
-            throw new IllegalStateException("header wrapped a read-only buffer: " + buffer);
-        }
-        return mutableBuffer;
-    }
 }

@@ -1,9 +1,7 @@
 package io.synpipe.wire;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
 
 /**
  * Flyweight over a TCP header (RFC 9293 §3.1):
@@ -34,7 +32,7 @@ import java.nio.ByteOrder;
  * the values {@link Segment#FIN} .. {@link Segment#CWR}. Big-endian throughout. The caller checks the region
  * holds {@link #MIN_LENGTH} bytes (and {@link #headerLength()}) before reading.
  */
-public final class TcpHeader
+public final class TcpHeader extends HeaderFlyweight
 {
     public static final int MIN_LENGTH = 20;
     public static final int MAX_LENGTH = 60;
@@ -61,39 +59,14 @@ public final class TcpHeader
     public static final int ECE = Segment.ECE;
     public static final int CWR = Segment.CWR;
 
-    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
-
-    private DirectBuffer buffer;
-    private MutableDirectBuffer mutableBuffer;
-    private int offset;
-    private int length;
 
     /**
-     * Wraps a segment (header and data); the setters work only if {@code buffer} is a {@link MutableDirectBuffer}.
+     * Wraps a segment (header and data); the setters work only if {@code buffer} is a {@link org.agrona.MutableDirectBuffer}.
      */
     public TcpHeader wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.mutableBuffer = buffer instanceof MutableDirectBuffer ? (MutableDirectBuffer)buffer : null;
-        this.offset = offset;
-        this.length = length;
+        wrapRegion(buffer, offset, length);
         return this;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    /** @return the length of the wrapped region: header plus data. */
-    public int length()
-    {
-        return length;
     }
 
     public int sourcePort()
@@ -253,12 +226,4 @@ public final class TcpHeader
         return checksum(Checksum.finish(Checksum.sum(buffer, offset, length, pseudoHeaderSum)));
     }
 
-    private MutableDirectBuffer mutable()
-    {
-        if (mutableBuffer == null)
-        {
-            throw new IllegalStateException("header wrapped a read-only buffer: " + buffer);
-        }
-        return mutableBuffer;
-    }
 }
