@@ -59,6 +59,14 @@ public final class ServeCommand implements Callable<Integer>
         description = "stop after this many seconds (default: run until Ctrl-C or SIGTERM)")
     private long durationS;
 
+    @Option(names = "--queues", defaultValue = "1",
+        description = "TUN device queues, each with its own event loop and engine (default ${DEFAULT-VALUE})")
+    private int queues;
+
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
+        description = "print packets, drops and connections by state every SECONDS (default: only on exit)")
+    private long statsIntervalS;
+
     @Option(names = "--pcap", paramLabel = "FILE",
         description = "write every packet read from and written to the TUN to FILE (pcap, raw IP)")
     private String pcapFile;
@@ -66,7 +74,12 @@ public final class ServeCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS);
+        final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS, queues);
+        if (statsIntervalS < 0 || statsIntervalS > 86_400)
+        {
+            throw new IllegalArgumentException("--stats-interval " + statsIntervalS
+                + " is out of range: allowed 1..86400 seconds (or 0 for none)");
+        }
         final java.nio.file.Path pcap = pcapFile == null ? null : PcapWriter.checkPath(pcapFile);
         final PrintStream out = System.out;
         final PrintStream err = System.err;
@@ -120,7 +133,7 @@ public final class ServeCommand implements Callable<Integer>
         });
         Runtime.getRuntime().addShutdownHook(hook);
 
-        server.awaitStopRequest(durationS);
+        awaitStop(server, out);
         if (!stopClaimed.compareAndSet(false, true))
         {
             // a signal arrived: the hook stops, reports and ends the JVM
@@ -137,6 +150,37 @@ public final class ServeCommand implements Callable<Integer>
             // the JVM is shutting down already: the hook waits for the stop above and exits
         }
         return exitCode[0];
+    }
+
+    /** Waits for Ctrl-C, SIGTERM or the end of --duration-s, printing a stats line every --stats-interval. */
+    private void awaitStop(final TunServer server, final PrintStream out) throws InterruptedException
+    {
+        if (statsIntervalS == 0)
+        {
+            server.awaitStopRequest(durationS);
+            return;
+        }
+        final long endNs = durationS == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationS);
+        while (true)
+        {
+            final long leftMs = endNs == Long.MAX_VALUE ? Long.MAX_VALUE : (endNs - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0 || server.stack().awaitStopRequest(Math.max(1, Math.min(leftMs, statsIntervalS * 1000))))
+            {
+                return;
+            }
+            if (leftMs > statsIntervalS * 1000)
+            {
+                try
+                {
+                    out.println(server.snapshot().statsLine());
+                    out.flush();
+                }
+                catch (final IOException ex)
+                {
+                    return; // the loops are stopping
+                }
+            }
+        }
     }
 
     private static void awaitQuietly(final CountDownLatch latch)

@@ -153,6 +153,15 @@ public final class TcpEngineHandler extends ChannelInboundHandlerAdapter impleme
         flushIfPending();
     }
 
+    /**
+     * Flushes what the engine wrote outside a read (after an application's {@code connect}, {@code send} or
+     * {@code close} from a task on the event loop); the 1 ms timer tick would flush it otherwise.
+     */
+    public void flush()
+    {
+        flushIfPending();
+    }
+
     private void flushIfPending()
     {
         if (pendingFlush)

@@ -72,7 +72,9 @@ public final class PcapWriter extends ChannelDuplexHandler implements AutoClosea
     @Override
     public boolean isSharable()
     {
-        return false;
+        // the queues of a multi-queue device share one file: record() and close() synchronize (a debugging aid,
+        // not the hot path)
+        return true;
     }
 
     @Override
@@ -96,13 +98,13 @@ public final class PcapWriter extends ChannelDuplexHandler implements AutoClosea
     }
 
     /** Packets recorded so far. */
-    public long packets()
+    public synchronized long packets()
     {
         return packets;
     }
 
     /** Appends one packet (its readable bytes, cut at {@link #SNAPLEN}). */
-    public void record(final ByteBuf packet)
+    public synchronized void record(final ByteBuf packet)
     {
         if (failure != null)
         {
@@ -141,7 +143,7 @@ public final class PcapWriter extends ChannelDuplexHandler implements AutoClosea
 
     /** Writes what is buffered and closes the file; call once the event loop has stopped. */
     @Override
-    public void close() throws IOException
+    public synchronized void close() throws IOException
     {
         try
         {

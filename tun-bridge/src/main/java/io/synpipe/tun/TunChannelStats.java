@@ -71,6 +71,27 @@ public final class TunChannelStats
         return readErrors;
     }
 
+    /** The sum of several channels' counters (the queues of one device). */
+    public record Totals(long packetsRead, long bytesRead, long packetsWritten, long bytesWritten, long writeParked,
+        long writeErrors, long readErrors)
+    {
+        public static Totals of(final java.util.List<TunChannelStats> all)
+        {
+            long pr = 0, br = 0, pw = 0, bw = 0, parked = 0, we = 0, re = 0;
+            for (final TunChannelStats s : all)
+            {
+                pr += s.packetsRead;
+                br += s.bytesRead;
+                pw += s.packetsWritten;
+                bw += s.bytesWritten;
+                parked += s.writeParked;
+                we += s.writeErrors;
+                re += s.readErrors;
+            }
+            return new Totals(pr, br, pw, bw, parked, we, re);
+        }
+    }
+
     @Override
     public String toString()
     {

@@ -1,5 +1,6 @@
 package io.synpipe.tun.serve;
 
+import io.synpipe.tun.Cidr;
 import io.synpipe.wire.IpAddress;
 
 import java.net.Inet4Address;

@@ -2,6 +2,7 @@ package io.synpipe.tun.serve;
 
 import io.synpipe.tcp.CloseReason;
 import io.synpipe.tcp.EngineEvent;
+import io.synpipe.tcp.TcpState;
 import io.synpipe.wire.DropReason;
 
 import java.util.ArrayList;
@@ -29,13 +30,25 @@ public record ServeReport(
     long bytesReceived,
     long bytesEchoed,
     long httpResponses,
-    int connectionsLeftAtStop)
+    int connectionsLeftAtStop,
+    Map<TcpState, Long> connectionsByState,
+    List<Integer> connectionsPerQueue)
 {
     public ServeReport
     {
         drops = Map.copyOf(drops);
         events = Map.copyOf(events);
         closed = Map.copyOf(closed);
+        connectionsByState = Map.copyOf(connectionsByState);
+        connectionsPerQueue = List.copyOf(connectionsPerQueue);
+    }
+
+    /** One line for {@code --stats-interval}: packets, drops, connections by state. */
+    public String statsLine()
+    {
+        return String.format(Locale.ROOT, "[%7.1f s] packets in %d, out %d; drops %s; connections %s%s",
+            elapsedS, packetsIn, packetsOut, format(drops), format(connectionsByState),
+            connectionsPerQueue.size() > 1 ? " (per queue " + connectionsPerQueue + ")" : "");
     }
 
     /** The report as the lines {@code synpipe serve} prints on exit. */
@@ -49,6 +62,8 @@ public record ServeReport(
         lines.add("events       " + format(events));
         lines.add("connections  accepted " + connectionsAccepted + ", established " + connectionsEstablished
             + ", in the table at stop " + connectionsLeftAtStop + " (reset unless in TIME-WAIT); closed " + format(closed));
+        lines.add("by state     " + format(connectionsByState) + " (before the stop)"
+            + (connectionsPerQueue.size() > 1 ? "; per queue " + connectionsPerQueue : ""));
         lines.add("data         received " + bytesReceived + " bytes; echoed " + bytesEchoed + " bytes; http responses "
             + httpResponses
             + (pipelineErrors == 0 ? "" : "; pipeline errors " + pipelineErrors));

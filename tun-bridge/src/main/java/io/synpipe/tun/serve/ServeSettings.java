@@ -1,5 +1,7 @@
 package io.synpipe.tun.serve;
 
+import io.synpipe.tun.Cidr;
+import io.synpipe.tun.TunStack;
 import io.synpipe.tun.Netns;
 import io.synpipe.tun.Tun;
 
@@ -20,6 +22,7 @@ import java.util.Set;
  * @param listeners   what synpipe listens on: addresses in a TUN network, other than the kernel's own.
  * @param mslMs       MSL for TIME-WAIT (2 x MSL), or 0 for the engine's default.
  * @param durationS   how long to run, or 0 until Ctrl-C / SIGTERM.
+ * @param queues      TUN device queues, each with its own event loop and engine.
  */
 public record ServeSettings(
     String netns,
@@ -27,7 +30,8 @@ public record ServeSettings(
     List<Cidr> tunNetworks,
     List<ListenSpec> listeners,
     long mslMs,
-    long durationS)
+    long durationS,
+    int queues)
 {
     public static final String DEFAULT_NETNS = "synpipe";
     public static final String DEFAULT_DEVICE = "synpipe0";
@@ -57,6 +61,24 @@ public record ServeSettings(
         final long mslMs,
         final long durationS)
     {
+        return parse(netns, device, tunAddresses, listen, mode, mslMs, durationS, 1);
+    }
+
+    /** Like the other, with the number of device queues ({@code --queues}). */
+    public static ServeSettings parse(
+        final String netns,
+        final String device,
+        final List<String> tunAddresses,
+        final List<String> listen,
+        final String mode,
+        final long mslMs,
+        final long durationS,
+        final int queues)
+    {
+        if (queues < 1 || queues > TunStack.MAX_QUEUES)
+        {
+            throw new IllegalArgumentException("--queues " + queues + " is out of range: allowed 1.." + TunStack.MAX_QUEUES);
+        }
         try
         {
             Netns.checkName(netns);
@@ -98,7 +120,7 @@ public record ServeSettings(
             throw new IllegalArgumentException("--duration-s " + durationS + " is out of range: allowed 1.."
                 + MAX_DURATION_S + " (or 0 to run until stopped)");
         }
-        return new ServeSettings(netns, device, networks, listeners, mslMs, durationS);
+        return new ServeSettings(netns, device, networks, listeners, mslMs, durationS, queues);
     }
 
     /** Whether any address is IPv6 (otherwise IPv6 is switched off on the device). */

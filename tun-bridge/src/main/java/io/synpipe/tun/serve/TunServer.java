@@ -1,84 +1,46 @@
 package io.synpipe.tun.serve;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.synpipe.netty.TcpEngineHandler;
+import io.synpipe.tcp.CloseReason;
+import io.synpipe.tcp.EngineEvent;
 import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tcp.TcpEngine;
-import io.synpipe.tun.Netns;
-import io.synpipe.tun.PcapWriter;
-import io.synpipe.tun.Tun;
+import io.synpipe.tcp.TcpState;
+import io.synpipe.tun.Cidr;
 import io.synpipe.tun.TunChannel;
 import io.synpipe.tun.TunChannelStats;
-import org.agrona.concurrent.NanoClock;
+import io.synpipe.tun.TunStack;
+import io.synpipe.wire.DropReason;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * {@code synpipe serve} as a library: a TUN device in a network namespace, one {@link TcpEngine} on one epoll event
- * loop behind a {@link TunChannel}, and a {@link Responder} listening as the {@link ServeSettings} say.
- * <p>
- * {@link #start} creates the namespace if it is missing (and {@link #stop} deletes it again then), creates the TUN
- * device inside it from a thread that entered it (see {@link Netns#call}), gives the kernel its address on the TUN,
- * brings the device and {@code lo} up, and starts reading. IPv6 is switched off on the device unless an IPv6 address
- * is configured (no router solicitations then). {@link #stop} aborts every connection (RST where synchronized),
- * flushes those RSTs, closes the device and reports the counters.
+ * {@code synpipe serve} as a library: a {@link TunStack} (a TUN device in a network namespace, one engine per
+ * device queue, each on its own epoll event loop) with a {@link Responder} on every queue listening as the
+ * {@link ServeSettings} say. {@link #stop} aborts every connection (RST where synchronized), flushes those RSTs,
+ * closes the device and reports the counters summed over the queues.
  */
 public final class TunServer implements AutoCloseable
 {
     /** How long one step of start or stop may take on the event loop. */
-    public static final long STEP_TIMEOUT_MS = 10_000;
+    public static final long STEP_TIMEOUT_MS = TunStack.STEP_TIMEOUT_MS;
 
     private final ServeSettings settings;
-    private final boolean createdNamespace;
-    private final MultiThreadIoEventLoopGroup group;
-    private final TunChannel channel;
-    private final TcpEngineHandler engineHandler;
-    private final ErrorCounter errors = new ErrorCounter();
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final long startNs = System.nanoTime();
-    private final PcapWriter pcap;
-    private volatile Responder responder;
+    private final TunStack stack;
+    private final Responder[] responders;
     private ServeReport report;
 
-    private TunServer(
-        final ServeSettings settings, final boolean createdNamespace, final MultiThreadIoEventLoopGroup group,
-        final TunChannel channel, final NanoClock clock, final PcapWriter pcap)
+    private TunServer(final ServeSettings settings, final TunStack stack, final Responder[] responders)
     {
         this.settings = settings;
-        this.pcap = pcap;
-        this.createdNamespace = createdNamespace;
-        this.group = group;
-        this.channel = channel;
-        final TcpConfig config = new TcpConfig();
-        if (settings.mslMs() > 0)
-        {
-            config.mslMs(settings.mslMs());
-        }
-        this.engineHandler = new TcpEngineHandler(config, engine ->
-        {
-            responder = new Responder(engine, clock, settings.listeners());
-            return responder;
-        }, clock);
-        if (pcap != null)
-        {
-            channel.pipeline().addLast("pcap", pcap);
-        }
-        channel.pipeline().addLast("engine", engineHandler).addLast("errors", errors);
-        channel.closeFuture().addListener(f -> stopRequested.countDown());
+        this.stack = stack;
+        this.responders = responders;
     }
 
     /**
@@ -98,55 +60,31 @@ public final class TunServer implements AutoCloseable
      */
     public static TunServer start(final ServeSettings settings, final Path pcapFile) throws IOException
     {
-        PcapWriter pcap = null;
-        final String ns = settings.netns();
-        boolean created = false;
-        Tun tun = null;
-        MultiThreadIoEventLoopGroup group = null;
-        Netns.checkPrivileges();
-        try
+        final TcpConfig config = new TcpConfig();
+        if (settings.mslMs() > 0)
         {
-            if (!Netns.exists(ns))
+            config.mslMs(settings.mslMs());
+        }
+        final Responder[] responders = new Responder[settings.queues()];
+        final TunStack stack = TunStack.start(
+            new TunStack.Options(settings.netns(), settings.device(), settings.tunNetworks(), settings.queues(), config,
+                pcapFile),
+            (queue, engine) ->
             {
-                Netns.add(ns);
-                created = true;
-            }
-            tun = openTun(ns, settings.device());
-            configureDevice(settings);
-            group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-            final TunChannel channel = new TunChannel(tun);
-            tun = null;
-            pcap = pcapFile == null ? null : PcapWriter.open(pcapFile);
-            final TunServer server = new TunServer(settings, created, group, channel, SystemNanoClock.INSTANCE, pcap);
-            final ChannelFuture registered = channel.register(group.next());
-            if (!registered.await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !registered.isSuccess())
-            {
-                channel.close();
-                throw new IOException("cannot register the TUN channel with the event loop: " + registered.cause());
-            }
-            return server;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            undoStart(tun, group, created ? ns : null);
-            closeQuietly(pcap);
-            throw ex;
-        }
-        catch (final InterruptedException ex)
-        {
-            undoStart(tun, group, created ? ns : null);
-            closeQuietly(pcap);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting", ex);
-        }
+                final Responder responder = new Responder(engine, SystemNanoClock.INSTANCE, settings.listeners());
+                responders[queue.index()] = responder;
+                return responder;
+            });
+        return new TunServer(settings, stack, responders);
     }
 
     /** The lines to print once serving: where it listens and how to reach it. */
     public List<String> describe()
     {
         final List<String> lines = new ArrayList<>();
-        lines.add("synpipe serve: netns " + settings.netns() + (createdNamespace ? " (created)" : "") + ", device "
-            + settings.device() + " with kernel address " + settings.tunNetworks().stream().map(Cidr::toString)
+        lines.add("synpipe serve: netns " + settings.netns() + (stack.createdNamespace() ? " (created)" : "")
+            + ", device " + settings.device() + (settings.queues() > 1 ? " (" + settings.queues() + " queues)" : "")
+            + " with kernel address " + settings.tunNetworks().stream().map(Cidr::toString)
             .reduce((a, b) -> a + ", " + b).orElse("") + (settings.mslMs() > 0 ? ", MSL " + settings.mslMs() + " ms" : ""));
         for (final ListenSpec spec : settings.listeners())
         {
@@ -166,74 +104,71 @@ public final class TunServer implements AutoCloseable
         return settings;
     }
 
+    /** The device, its queues and their engines. */
+    public TunStack stack()
+    {
+        return stack;
+    }
+
+    /** The first queue's channel. */
     public TunChannel channel()
     {
-        return channel;
+        return stack.queue(0).channel();
     }
 
+    /** The first queue's channel counters. */
     public TunChannelStats channelStats()
     {
-        return channel.stats();
+        return channel().stats();
     }
 
-    /** The engine; touch it only on the event loop (see {@link #onEventLoop}). */
+    /** The first queue's engine; touch it only on its event loop (see {@link #onEventLoop}). */
     public TcpEngine engine()
     {
-        return engineHandler.engine();
+        return stack.queue(0).engine();
     }
 
-    /** The responder; touch it only on the event loop. */
+    /** The first queue's responder; touch it only on its event loop. */
     public Responder responder()
     {
-        return responder;
+        return responders[0];
     }
 
-    /** Runs {@code task} on the engine's event loop and waits for its result (bounded by {@link #STEP_TIMEOUT_MS}). */
+    /** The responder of queue {@code index}; touch it only on that queue's event loop. */
+    public Responder responder(final int index)
+    {
+        return responders[index];
+    }
+
+    /** Runs {@code task} on the first queue's event loop and waits for its result (bounded by {@link #STEP_TIMEOUT_MS}). */
     public <T> T onEventLoop(final Callable<T> task) throws IOException
     {
-        try
-        {
-            return channel.eventLoop().submit(task).get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw new IOException("task on the event loop failed: " + ex.getCause(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IOException("task on the event loop did not finish in " + STEP_TIMEOUT_MS + " ms", ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", ex);
-        }
+        return stack.queue(0).call(task);
     }
 
     /** Asks {@link #awaitStopRequest} to return (from a signal handler, say). */
     public void requestStop()
     {
-        stopRequested.countDown();
+        stack.requestStop();
     }
 
     /**
-     * Waits until {@link #requestStop} is called, the channel closes, or {@code durationS} seconds pass (0: no
+     * Waits until {@link #requestStop} is called, a channel closes, or {@code durationS} seconds pass (0: no
      * limit).
      */
     public void awaitStopRequest(final long durationS) throws InterruptedException
     {
-        if (durationS > 0)
-        {
-            stopRequested.await(durationS, TimeUnit.SECONDS);
-        }
-        else
-        {
-            stopRequested.await();
-        }
+        stack.awaitStopRequest(durationS * 1000L);
+    }
+
+    /** The counters now, summed over the queues (each queue's part taken on its loop). */
+    public ServeReport snapshot() throws IOException
+    {
+        return sum(stack.onEachQueue(this::reportOf), 0);
     }
 
     /**
-     * Resets every connection, flushes, closes the device, stops the event loop and deletes the namespace if
+     * Resets every connection, flushes, closes the device, stops the event loops and deletes the namespace if
      * {@link #start} created it. Idempotent.
      *
      * @return the counters at stop.
@@ -244,49 +179,28 @@ public final class TunServer implements AutoCloseable
         {
             return report;
         }
-        stopRequested.countDown();
+        final List<ServeReport> parts = new ArrayList<>();
         IOException failure = null;
-        ServeReport taken = null;
         try
         {
-            taken = channel.isOpen() ? onEventLoop(this::abortAllAndReport) : null;
-            channel.close().awaitUninterruptibly(STEP_TIMEOUT_MS);
+            final List<ServeReport> before = new ArrayList<>();
+            stack.stop(queue -> before.add(reportOf(queue)), queue ->
+            {
+                // the counters after the aborts, the connections as they were before them
+                final ServeReport b = before.get(before.size() - 1);
+                final ServeReport a = reportOf(queue);
+                parts.add(new ServeReport(a.elapsedS(), 0, 0, 0, 0, a.pipelineErrors(), a.packetsAccepted(), a.drops(),
+                    a.events(), a.connectionsAccepted(), a.connectionsEstablished(), a.closed(), a.bytesReceived(),
+                    a.bytesEchoed(), a.httpResponses(), b.connectionsLeftAtStop(), b.connectionsByState(),
+                    b.connectionsPerQueue()));
+            });
         }
         catch (final IOException ex)
         {
             failure = ex;
         }
-        finally
-        {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STEP_TIMEOUT_MS);
-            if (pcap != null)
-            {
-                try
-                {
-                    pcap.close();
-                }
-                catch (final IOException ex)
-                {
-                    failure = failure == null ? ex : failure;
-                }
-            }
-            if (createdNamespace)
-            {
-                try
-                {
-                    Netns.delete(settings.netns());
-                }
-                catch (final IOException ex)
-                {
-                    failure = failure == null ? ex : failure;
-                }
-            }
-        }
-        if (taken == null)
-        {
-            taken = reportNow(0);
-        }
-        report = withChannelStats(taken);
+        final int open = parts.stream().mapToInt(ServeReport::connectionsLeftAtStop).sum();
+        report = sum(parts, open);
         if (failure != null)
         {
             throw failure;
@@ -300,159 +214,52 @@ public final class TunServer implements AutoCloseable
         stop();
     }
 
-    private ServeReport abortAllAndReport()
+    /** One queue's counters, on its loop; channel packets are filled in by {@link #sum}. */
+    private ServeReport reportOf(final TunStack.Queue queue)
     {
-        final TcpEngine engine = engineHandler.engine();
-        final int open = engine.connectionCount();
-        engine.close();
-        channel.flush();
-        return reportNow(open);
-    }
-
-    private ServeReport reportNow(final int openAtStop)
-    {
-        final TcpEngine engine = engineHandler.engine();
-        final Responder r = responder;
-        return new ServeReport(
-            (System.nanoTime() - startNs) / 1e9, 0, 0, 0, 0, errors.count,
-            engine == null ? 0 : engine.drops().accepted(),
-            engine == null ? Map.of() : engine.drops().snapshot(),
-            engine == null ? Map.of() : engine.counters().eventSnapshot(),
+        final TcpEngine engine = queue.engine();
+        final Responder r = responders[queue.index()];
+        final Map<TcpState, Long> byState = new EnumMap<>(TcpState.class);
+        engine.forEachConnection(handle -> byState.merge(engine.state(handle), 1L, Long::sum));
+        return new ServeReport(stack.elapsedS(), 0, 0, 0, 0, queue.pipelineErrors(),
+            engine.drops().accepted(), engine.drops().snapshot(), engine.counters().eventSnapshot(),
             r == null ? 0 : r.accepted(), r == null ? 0 : r.established(),
             r == null ? Map.of() : r.closedSnapshot(),
             r == null ? 0 : r.bytesReceived(), r == null ? 0 : r.bytesEchoed(),
-            r == null ? 0 : r.httpResponses(), openAtStop);
+            r == null ? 0 : r.httpResponses(), engine.connectionCount(), byState, List.of(engine.connectionCount()));
     }
 
-    private ServeReport withChannelStats(final ServeReport r)
+    private ServeReport sum(final List<ServeReport> parts, final int openAtStop)
     {
-        final TunChannelStats s = channel.stats();
-        return new ServeReport(r.elapsedS(), s.packetsRead(), s.packetsWritten(), s.writeErrors(), s.writeParked(),
-            r.pipelineErrors(), r.packetsAccepted(), r.drops(), r.events(), r.connectionsAccepted(),
-            r.connectionsEstablished(), r.closed(), r.bytesReceived(), r.bytesEchoed(),
-            r.httpResponses(), r.connectionsLeftAtStop());
-    }
-
-    private static Tun openTun(final String ns, final String device) throws IOException
-    {
-        try
+        final TunChannelStats.Totals packets = stack.channelTotals();
+        long pipelineErrors = 0, accepted = 0, connAccepted = 0, established = 0, received = 0, echoed = 0, http = 0;
+        final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        final Map<EngineEvent, Long> events = new EnumMap<>(EngineEvent.class);
+        final Map<CloseReason, Long> closed = new EnumMap<>(CloseReason.class);
+        final Map<TcpState, Long> byState = new EnumMap<>(TcpState.class);
+        final List<Integer> perQueue = new ArrayList<>();
+        for (final ServeReport p : parts)
         {
-            return Netns.call(ns, () -> Tun.open(device));
+            pipelineErrors += p.pipelineErrors();
+            accepted += p.packetsAccepted();
+            connAccepted += p.connectionsAccepted();
+            established += p.connectionsEstablished();
+            received += p.bytesReceived();
+            echoed += p.bytesEchoed();
+            http += p.httpResponses();
+            p.drops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+            p.events().forEach((k, v) -> events.merge(k, v, Long::sum));
+            p.closed().forEach((k, v) -> closed.merge(k, v, Long::sum));
+            p.connectionsByState().forEach((k, v) -> byState.merge(k, v, Long::sum));
+            perQueue.addAll(p.connectionsPerQueue());
         }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw ex;
-        }
-        catch (final Exception ex)
-        {
-            throw new IOException(ex.getMessage(), ex);
-        }
-    }
-
-    private static void configureDevice(final ServeSettings settings) throws IOException
-    {
-        final String ns = settings.netns();
-        final String dev = settings.device();
-        if (!settings.usesIpv6())
-        {
-            // before the link goes up, so the kernel sends no router solicitations into the TUN
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/disable_ipv6=1");
-        }
-        else
-        {
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/router_solicitations=0");
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/accept_ra=0");
-        }
-        for (final Cidr network : settings.tunNetworks())
-        {
-            if (network.isV4())
-            {
-                Netns.ip(ns, "addr", "add", network.toString(), "dev", dev);
-            }
-            else
-            {
-                Netns.ip(ns, "-6", "addr", "add", network.toString(), "dev", dev, "nodad");
-            }
-        }
-        Netns.ip(ns, "link", "set", dev, "up");
-        Netns.ip(ns, "link", "set", "lo", "up");
-    }
-
-    private static void sysctlQuietly(final String ns, final String assignment)
-    {
-        try
-        {
-            Netns.exec(ns, "sysctl", "-q", "-w", assignment);
-        }
-        catch (final IOException ex)
-        {
-            // a kernel without IPv6 has no such keys: nothing to switch off then
-        }
-    }
-
-    private static void undoStart(final Tun tun, final MultiThreadIoEventLoopGroup group, final String createdNs)
-    {
-        if (tun != null)
-        {
-            tun.close();
-        }
-        if (group != null)
-        {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STEP_TIMEOUT_MS);
-        }
-        if (createdNs != null)
-        {
-            try
-            {
-                Netns.delete(createdNs);
-            }
-            catch (final IOException ex)
-            {
-                // the caller reports the error that made the start fail
-            }
-        }
-    }
-
-    private static void closeQuietly(final PcapWriter pcap)
-    {
-        if (pcap != null)
-        {
-            try
-            {
-                pcap.close();
-            }
-            catch (final IOException ex)
-            {
-                // the caller reports the error that made the start fail
-            }
-        }
+        return new ServeReport(stack.elapsedS(), packets.packetsRead(), packets.packetsWritten(), packets.writeErrors(),
+            packets.writeParked(), pipelineErrors, accepted, drops, events, connAccepted, established, closed, received,
+            echoed, http, openAtStop, byState, perQueue);
     }
 
     private static String hostOf(final ListenSpec spec)
     {
         return spec.isV4() ? Cidr.format(spec.address()) : "[" + Cidr.format(spec.address()) + "]";
-    }
-
-    /** Last in the pipeline: counts exceptions (e.g. a packet the kernel refused) instead of logging each one. */
-    private static final class ErrorCounter extends ChannelInboundHandlerAdapter
-    {
-        private long count;
-
-        @Override
-        public boolean isSharable()
-        {
-            return false;
-        }
-
-        @Override
-        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
-        {
-            count++;
-            if (count == 1)
-            {
-                // a handler threw: that is a bug in synpipe, not bad input; say it once on stderr
-                System.err.println("synpipe: pipeline error (first of possibly more): " + cause);
-            }
-        }
     }
 }

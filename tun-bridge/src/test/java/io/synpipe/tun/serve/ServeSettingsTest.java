@@ -1,5 +1,6 @@
 package io.synpipe.tun.serve;
 
+import io.synpipe.tun.Cidr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

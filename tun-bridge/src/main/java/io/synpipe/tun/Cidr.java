@@ -1,4 +1,4 @@
-package io.synpipe.tun.serve;
+package io.synpipe.tun;
 
 import io.synpipe.wire.IpAddress;
 
@@ -156,7 +156,7 @@ public record Cidr(InetAddress address, int prefixLength)
         }
     }
 
-    static int parseInt(final String text, final String what)
+    public static int parseInt(final String text, final String what)
     {
         if (!text.matches("\\d{1,9}"))
         {

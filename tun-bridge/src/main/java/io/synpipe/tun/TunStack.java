@@ -1,0 +1,505 @@
+package io.synpipe.tun;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.synpipe.netty.TcpEngineHandler;
+import io.synpipe.tcp.TcpConfig;
+import io.synpipe.tcp.TcpEngine;
+import io.synpipe.tcp.TcpHandler;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A userspace TCP host on a TUN device in a network namespace: N queues of the device, each a {@link TunChannel}
+ * on its own epoll event loop with its own {@link TcpEngine} and connection table (shared-nothing). What the host
+ * does with its connections is the application's: {@link Application} builds the {@link TcpHandler} of each
+ * queue's engine. {@code serve}, {@code connect} and the TUN load generator are such applications.
+ * <p>
+ * {@link #start} creates the namespace if it is missing (and {@link #stop} deletes it again then), creates the
+ * device's queues from a thread that entered the namespace (see {@link Netns#call}), gives the kernel its addresses
+ * on the device, brings the device and {@code lo} up, and starts reading. IPv6 is switched off on the device unless
+ * an IPv6 address is configured (no router solicitations then). With more than one queue the kernel spreads flows
+ * over the queues by their symmetric hash and answers a flow on the queue its packets were last written to, so a
+ * connection stays with the engine that opened or accepted it.
+ */
+public final class TunStack implements AutoCloseable
+{
+    /** How long one step of start or stop may take on an event loop. */
+    public static final long STEP_TIMEOUT_MS = 10_000;
+    /** Most queues one device may have here (the kernel allows 256; two cores need far fewer). */
+    public static final int MAX_QUEUES = 64;
+
+    /**
+     * How to set the host up.
+     *
+     * @param netns           namespace, created if missing.
+     * @param device          TUN device name.
+     * @param kernelAddresses the kernel's addresses on the device, with their networks.
+     * @param queues          number of device queues, each with its own event loop and engine.
+     * @param config          engine settings (each engine gets its own copy of the values).
+     * @param pcapFile        where to write every packet in pcap format, or null.
+     */
+    public record Options(
+        String netns, String device, List<Cidr> kernelAddresses, int queues, TcpConfig config, Path pcapFile)
+    {
+        public Options
+        {
+            kernelAddresses = List.copyOf(kernelAddresses);
+            if (queues < 1 || queues > MAX_QUEUES)
+            {
+                throw new IllegalArgumentException("--queues " + queues + " is out of range: allowed 1.." + MAX_QUEUES);
+            }
+        }
+
+        /** Whether any kernel address is IPv6 (otherwise IPv6 is switched off on the device). */
+        public boolean usesIpv6()
+        {
+            return kernelAddresses.stream().anyMatch(n -> !n.isV4());
+        }
+    }
+
+    /** Builds the application callbacks of one queue's engine, on that queue's event loop. */
+    @FunctionalInterface
+    public interface Application
+    {
+        TcpHandler create(Queue queue, TcpEngine engine);
+    }
+
+    /** One device queue: its channel, event loop and engine. */
+    public static final class Queue
+    {
+        private final int index;
+        private final TunChannel channel;
+        private final TcpEngineHandler engineHandler;
+        private final ErrorCounter errors = new ErrorCounter();
+
+        private Queue(final int index, final TunChannel channel, final TcpEngineHandler engineHandler)
+        {
+            this.index = index;
+            this.channel = channel;
+            this.engineHandler = engineHandler;
+        }
+
+        public int index()
+        {
+            return index;
+        }
+
+        public TunChannel channel()
+        {
+            return channel;
+        }
+
+        public EventLoop eventLoop()
+        {
+            return channel.eventLoop();
+        }
+
+        /** The engine; touch it only on {@link #eventLoop()}. */
+        public TcpEngine engine()
+        {
+            return engineHandler.engine();
+        }
+
+        /** Writes out what the engine produced outside a read (after {@code connect}, {@code send}, {@code close}). */
+        public void flush()
+        {
+            engineHandler.flush();
+        }
+
+        /** Exceptions the pipeline caught (a bug in synpipe, not bad input). */
+        public long pipelineErrors()
+        {
+            return errors.count;
+        }
+
+        /** Runs {@code task} on this queue's event loop and waits for its result (bounded by {@link #STEP_TIMEOUT_MS}). */
+        public <T> T call(final Callable<T> task) throws IOException
+        {
+            try
+            {
+                return channel.eventLoop().submit(task).get(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IOException("task on event loop " + index + " failed: " + ex.getCause(), ex.getCause());
+            }
+            catch (final TimeoutException ex)
+            {
+                throw new IOException("task on event loop " + index + " did not finish in " + STEP_TIMEOUT_MS + " ms", ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ex);
+            }
+        }
+    }
+
+    private final Options options;
+    private final boolean createdNamespace;
+    private final MultiThreadIoEventLoopGroup group;
+    private final List<Queue> queues;
+    private final PcapWriter pcap;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final long startNs = System.nanoTime();
+    private boolean stopped;
+
+    private TunStack(
+        final Options options, final boolean createdNamespace, final MultiThreadIoEventLoopGroup group,
+        final List<Queue> queues, final PcapWriter pcap)
+    {
+        this.options = options;
+        this.createdNamespace = createdNamespace;
+        this.group = group;
+        this.queues = List.copyOf(queues);
+        this.pcap = pcap;
+    }
+
+    /**
+     * Sets up the namespace, the device and its queues and starts reading.
+     *
+     * @throws IOException with a one-line message when the namespace, device or addresses cannot be set up
+     *                     (everything set up so far is undone).
+     */
+    public static TunStack start(final Options options, final Application application) throws IOException
+    {
+        final String ns = options.netns();
+        boolean created = false;
+        final List<Tun> tuns = new ArrayList<>();
+        MultiThreadIoEventLoopGroup group = null;
+        PcapWriter pcap = null;
+        Netns.checkPrivileges();
+        try
+        {
+            if (!Netns.exists(ns))
+            {
+                Netns.add(ns);
+                created = true;
+            }
+            for (int q = 0; q < options.queues(); q++)
+            {
+                tuns.add(openTun(ns, options.device(), options.queues() > 1));
+            }
+            configureDevice(options);
+            pcap = options.pcapFile() == null ? null : PcapWriter.open(options.pcapFile());
+            group = new MultiThreadIoEventLoopGroup(options.queues(), EpollIoHandler.newFactory());
+            final List<EventExecutor> loops = new ArrayList<>();
+            group.forEach(loops::add);
+            final List<Queue> queues = new ArrayList<>();
+            for (int q = 0; q < options.queues(); q++)
+            {
+                final TunChannel channel = new TunChannel(tuns.get(q));
+                final Queue[] self = new Queue[1];
+                final TcpEngineHandler engineHandler = new TcpEngineHandler(options.config(),
+                    engine -> application.create(self[0], engine), SystemNanoClock.INSTANCE);
+                self[0] = new Queue(q, channel, engineHandler);
+                if (pcap != null)
+                {
+                    channel.pipeline().addLast("pcap", pcap);
+                }
+                channel.pipeline().addLast("engine", engineHandler).addLast("errors", self[0].errors);
+                queues.add(self[0]);
+            }
+            final TunStack stack = new TunStack(options, created, group, queues, pcap);
+            for (final Queue queue : queues)
+            {
+                queue.channel.closeFuture().addListener(f -> stack.stopRequested.countDown());
+            }
+            tuns.clear();
+            for (int q = 0; q < queues.size(); q++)
+            {
+                final TunChannel channel = queues.get(q).channel;
+                final ChannelFuture registered = channel.register((EventLoop)loops.get(q));
+                if (!registered.await(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !registered.isSuccess())
+                {
+                    queues.forEach(queue -> queue.channel.close());
+                    throw new IOException("cannot register TUN queue " + q + " with its event loop: " + registered.cause());
+                }
+            }
+            return stack;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            undoStart(tuns, group, pcap, created ? ns : null);
+            throw ex;
+        }
+        catch (final InterruptedException ex)
+        {
+            undoStart(tuns, group, pcap, created ? ns : null);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", ex);
+        }
+    }
+
+    public Options options()
+    {
+        return options;
+    }
+
+    /** Whether {@link #start} created the namespace (and {@link #stop} deletes it). */
+    public boolean createdNamespace()
+    {
+        return createdNamespace;
+    }
+
+    public List<Queue> queues()
+    {
+        return queues;
+    }
+
+    public Queue queue(final int index)
+    {
+        return queues.get(index);
+    }
+
+    /** Seconds since start. */
+    public double elapsedS()
+    {
+        return (System.nanoTime() - startNs) / 1e9;
+    }
+
+    /** Packets through all queues. */
+    public TunChannelStats.Totals channelTotals()
+    {
+        return TunChannelStats.Totals.of(queues.stream().map(q -> q.channel.stats()).toList());
+    }
+
+    /** Runs {@code task} on every queue's event loop, one after the other, and collects the results in queue order. */
+    public <T> List<T> onEachQueue(final java.util.function.Function<Queue, T> task) throws IOException
+    {
+        final List<T> results = new ArrayList<>();
+        for (final Queue queue : queues)
+        {
+            results.add(queue.call(() -> task.apply(queue)));
+        }
+        return results;
+    }
+
+    /** Asks {@link #awaitStopRequest} to return (from a signal handler, say). */
+    public void requestStop()
+    {
+        stopRequested.countDown();
+    }
+
+    /**
+     * Waits until {@link #requestStop} is called, a channel closes, or {@code timeoutMs} pass (0: no limit).
+     *
+     * @return whether a stop was requested.
+     */
+    public boolean awaitStopRequest(final long timeoutMs) throws InterruptedException
+    {
+        if (timeoutMs > 0)
+        {
+            return stopRequested.await(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        stopRequested.await();
+        return true;
+    }
+
+    /**
+     * On each open queue's loop: runs {@code beforeClose}, closes the engine (RST for each synchronized connection),
+     * flushes and runs {@code afterClose} (to take a last report); then closes the device, stops the loops, and
+     * deletes the namespace if {@link #start} created it. Idempotent.
+     */
+    public synchronized void stop(final Consumer<Queue> beforeClose, final Consumer<Queue> afterClose)
+        throws IOException
+    {
+        if (stopped)
+        {
+            return;
+        }
+        stopped = true;
+        stopRequested.countDown();
+        IOException failure = null;
+        try
+        {
+            for (final Queue queue : queues)
+            {
+                if (queue.channel.isOpen())
+                {
+                    try
+                    {
+                        queue.call(() ->
+                        {
+                            beforeClose.accept(queue);
+                            queue.engine().close();
+                            queue.flush();
+                            afterClose.accept(queue);
+                            return null;
+                        });
+                    }
+                    catch (final IOException ex)
+                    {
+                        failure = failure == null ? ex : failure;
+                    }
+                }
+                queue.channel.close().awaitUninterruptibly(STEP_TIMEOUT_MS);
+            }
+        }
+        finally
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STEP_TIMEOUT_MS);
+            if (pcap != null)
+            {
+                try
+                {
+                    pcap.close();
+                }
+                catch (final IOException ex)
+                {
+                    failure = failure == null ? ex : failure;
+                }
+            }
+            if (createdNamespace)
+            {
+                try
+                {
+                    Netns.delete(options.netns());
+                }
+                catch (final IOException ex)
+                {
+                    failure = failure == null ? ex : failure;
+                }
+            }
+        }
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        stop(queue -> { }, queue -> { });
+    }
+
+    private static Tun openTun(final String ns, final String device, final boolean multiQueue) throws IOException
+    {
+        try
+        {
+            return Netns.call(ns, () -> Tun.open(device, multiQueue));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException(ex.getMessage(), ex);
+        }
+    }
+
+    private static void configureDevice(final Options options) throws IOException
+    {
+        final String ns = options.netns();
+        final String dev = options.device();
+        if (!options.usesIpv6())
+        {
+            // before the link goes up, so the kernel sends no router solicitations into the TUN
+            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/disable_ipv6=1");
+        }
+        else
+        {
+            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/router_solicitations=0");
+            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/accept_ra=0");
+        }
+        for (final Cidr network : options.kernelAddresses())
+        {
+            if (network.isV4())
+            {
+                Netns.ip(ns, "addr", "add", network.toString(), "dev", dev);
+            }
+            else
+            {
+                Netns.ip(ns, "-6", "addr", "add", network.toString(), "dev", dev, "nodad");
+            }
+        }
+        Netns.ip(ns, "link", "set", dev, "up");
+        Netns.ip(ns, "link", "set", "lo", "up");
+    }
+
+    private static void sysctlQuietly(final String ns, final String assignment)
+    {
+        try
+        {
+            Netns.exec(ns, "sysctl", "-q", "-w", assignment);
+        }
+        catch (final IOException ex)
+        {
+            // a kernel without IPv6 has no such keys: nothing to switch off then
+        }
+    }
+
+    private static void undoStart(
+        final List<Tun> tuns, final MultiThreadIoEventLoopGroup group, final PcapWriter pcap, final String createdNs)
+    {
+        tuns.forEach(Tun::close);
+        if (group != null)
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STEP_TIMEOUT_MS);
+        }
+        if (pcap != null)
+        {
+            try
+            {
+                pcap.close();
+            }
+            catch (final IOException ex)
+            {
+                // the caller reports the error that made the start fail
+            }
+        }
+        if (createdNs != null)
+        {
+            try
+            {
+                Netns.delete(createdNs);
+            }
+            catch (final IOException ex)
+            {
+                // the caller reports the error that made the start fail
+            }
+        }
+    }
+
+    /** Last in each pipeline: counts exceptions (e.g. a packet the kernel refused) instead of logging each one. */
+    private static final class ErrorCounter extends ChannelInboundHandlerAdapter
+    {
+        private volatile long count;
+
+        @Override
+        public boolean isSharable()
+        {
+            return false;
+        }
+
+        @Override
+        @SuppressWarnings("NonAtomicOperationOnVolatileField") // written by the one event loop of its channel
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            count++;
+            if (count == 1)
+            {
+                // a handler threw: that is a bug in synpipe, not bad input; say it once on stderr
+                System.err.println("synpipe: pipeline error (first of possibly more): " + cause);
+            }
+        }
+    }
+}
