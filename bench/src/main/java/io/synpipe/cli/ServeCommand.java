@@ -63,6 +63,10 @@ public final class ServeCommand implements Callable<Integer>
         description = "TUN device queues, each with its own event loop and engine (default ${DEFAULT-VALUE})")
     private int queues;
 
+    @Option(names = "--mtu", defaultValue = "1500",
+        description = "the TUN device's MTU, 1280..65535; larger means fewer packets per byte (default ${DEFAULT-VALUE})")
+    private int mtu;
+
     @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
         description = "print packets, drops and connections by state every SECONDS (default: only on exit)")
     private long statsIntervalS;
@@ -74,7 +78,8 @@ public final class ServeCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS, queues);
+        final ServeSettings settings = ServeSettings.parse(netns, device, tunAddresses, listen, mode, mslMs, durationS, queues)
+            .withMtu(mtu);
         if (statsIntervalS < 0 || statsIntervalS > 86_400)
         {
             throw new IllegalArgumentException("--stats-interval " + statsIntervalS

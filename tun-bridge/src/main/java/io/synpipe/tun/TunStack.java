@@ -43,6 +43,21 @@ public final class TunStack implements AutoCloseable
     public static final long STEP_TIMEOUT_MS = 10_000;
     /** Most queues one device may have here (the kernel allows 256; two cores need far fewer). */
     public static final int MAX_QUEUES = 64;
+    /** Ethernet's MTU, the device's default. */
+    public static final int DEFAULT_MTU = 1500;
+    /** The largest MTU here: IPv6's minimum (1280) up to what one TUN read can hold. */
+    public static final int MIN_MTU = 1280;
+    public static final int MAX_MTU = 65_535;
+
+    /** Checks an MTU for {@code --mtu}. */
+    public static int checkMtu(final int mtu)
+    {
+        if (mtu < MIN_MTU || mtu > MAX_MTU)
+        {
+            throw new IllegalArgumentException("--mtu " + mtu + " is out of range: allowed " + MIN_MTU + ".." + MAX_MTU);
+        }
+        return mtu;
+    }
 
     /**
      * How to set the host up.
@@ -51,11 +66,12 @@ public final class TunStack implements AutoCloseable
      * @param device          TUN device name.
      * @param kernelAddresses the kernel's addresses on the device, with their networks.
      * @param queues          number of device queues, each with its own event loop and engine.
-     * @param config          engine settings (each engine gets its own copy of the values).
+     * @param config          engine settings, shared by the queues' engines (its MSS is set from a non-default MTU).
      * @param pcapFile        where to write every packet in pcap format, or null.
+     * @param mtu             the device's MTU; the engines announce an MSS that fits it and read packets that size.
      */
     public record Options(
-        String netns, String device, List<Cidr> kernelAddresses, int queues, TcpConfig config, Path pcapFile)
+        String netns, String device, List<Cidr> kernelAddresses, int queues, TcpConfig config, Path pcapFile, int mtu)
     {
         public Options
         {
@@ -64,6 +80,15 @@ public final class TunStack implements AutoCloseable
             {
                 throw new IllegalArgumentException("--queues " + queues + " is out of range: allowed 1.." + MAX_QUEUES);
             }
+            checkMtu(mtu);
+        }
+
+        /** With the usual MTU of 1500. */
+        public Options(
+            final String netns, final String device, final List<Cidr> kernelAddresses, final int queues,
+            final TcpConfig config, final Path pcapFile)
+        {
+            this(netns, device, kernelAddresses, queues, config, pcapFile, DEFAULT_MTU);
         }
 
         /** Whether any kernel address is IPv6 (otherwise IPv6 is switched off on the device). */
@@ -199,14 +224,21 @@ public final class TunStack implements AutoCloseable
             configureDevice(options);
             pcap = options.pcapFile() == null ? null : PcapWriter.open(options.pcapFile());
             group = new MultiThreadIoEventLoopGroup(options.queues(), EpollIoHandler.newFactory());
+            final TcpConfig config = options.config();
+            if (options.mtu() != DEFAULT_MTU)
+            {
+                // RFC 9293 §3.7.1: MSS = MTU - fixed IP and TCP headers (IPv6's 40-byte header when IPv6 is on)
+                config.mss(options.mtu() - (options.usesIpv6() ? 60 : 40));
+            }
             final List<EventExecutor> loops = new ArrayList<>();
             group.forEach(loops::add);
             final List<Queue> queues = new ArrayList<>();
             for (int q = 0; q < options.queues(); q++)
             {
                 final TunChannel channel = new TunChannel(tuns.get(q));
+                channel.config().setPacketBufferBytes(options.mtu());
                 final Queue[] self = new Queue[1];
-                final TcpEngineHandler engineHandler = new TcpEngineHandler(options.config(),
+                final TcpEngineHandler engineHandler = new TcpEngineHandler(config,
                     engine -> application.create(self[0], engine), SystemNanoClock.INSTANCE);
                 self[0] = new Queue(q, channel, engineHandler);
                 if (pcap != null)
@@ -430,6 +462,10 @@ public final class TunStack implements AutoCloseable
             {
                 Netns.ip(ns, "-6", "addr", "add", network.toString(), "dev", dev, "nodad");
             }
+        }
+        if (options.mtu() != DEFAULT_MTU)
+        {
+            Netns.ip(ns, "link", "set", dev, "mtu", Integer.toString(options.mtu()));
         }
         Netns.ip(ns, "link", "set", dev, "up");
         Netns.ip(ns, "link", "set", "lo", "up");

@@ -38,8 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every counted packet is one TUN read and one TUN write. Run as root:
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
- *       -cp bench/target/synpipe.jar io.synpipe.tun.bench.TunReflectRun forward|udp [seconds] [inflight] [budget] [clients]
+ *       -cp bench/target/synpipe.jar io.synpipe.tun.bench.TunReflectRun forward|udp [seconds] [inflight] [budget] [clients] [queues]
  * </pre>
+ * With {@code queues} > 1 the device is multi-queue and each queue has its own channel on its own event loop; in
+ * {@code forward} mode each queue injects its own flows (UDP source port 1000 + queue), which the kernel hands back
+ * to the queue that wrote them.
  */
 public final class TunReflectRun
 {
@@ -71,20 +74,26 @@ public final class TunReflectRun
         final int inflight = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         final int budget = args.length > 3 ? Integer.parseInt(args[3]) : 128;
         final int clients = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-        if (seconds < 1 || seconds > 600 || clients < 1 || clients > 16 || inflight < 1 || clients * inflight > 400)
+        final int queues = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        if (seconds < 1 || seconds > 600 || clients < 1 || clients > 16 || inflight < 1 || clients * inflight > 400
+            || queues < 1 || queues > 16)
         {
             throw new IllegalArgumentException("seconds 1..600, clients 1..16, clients x inflight 1..400 "
-                + "(the TUN queue holds 500 packets)");
+                + "(the TUN queue holds 500 packets), queues 1..16");
         }
         Netns.checkPrivileges();
         final String ns = "synpipe-reflect-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Netns.add(ns);
         MultiThreadIoEventLoopGroup group = null;
-        TunChannel channel = null;
+        final List<TunChannel> channels = new ArrayList<>();
         try
         {
             Netns.ip(ns, "link", "set", "lo", "up");
-            final Tun tun = Netns.call(ns, () -> Tun.open(DEVICE));
+            final List<Tun> tuns = new ArrayList<>();
+            for (int q = 0; q < queues; q++)
+            {
+                tuns.add(Netns.call(ns, () -> Tun.open(DEVICE, queues > 1)));
+            }
             Netns.exec(ns, "sysctl", "-q", "-w", "net/ipv6/conf/" + DEVICE + "/disable_ipv6=1");
             if (forward)
             {
@@ -94,29 +103,33 @@ public final class TunReflectRun
             }
             Netns.ip(ns, "addr", "add", KERNEL_CIDR, "dev", DEVICE);
             Netns.ip(ns, "link", "set", DEVICE, "up");
-            group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-            channel = new TunChannel(tun);
-            channel.config().setReadBudget(budget);
-            channel.pipeline().addLast(new Reflector(forward));
-            channel.register(group.next()).sync();
+            group = new MultiThreadIoEventLoopGroup(queues, EpollIoHandler.newFactory());
+            for (final Tun tun : tuns)
+            {
+                final TunChannel channel = new TunChannel(tun);
+                channels.add(channel);
+                channel.config().setReadBudget(budget);
+                channel.pipeline().addLast(new Reflector(forward));
+                channel.register(group.next()).sync();
+            }
 
             System.out.printf(Locale.ROOT, "synpipe TUN reflect (%s): %d s after %d ms warm-up, %d packets in flight%s, "
-                    + "read budget %d, %d-byte IPv4/UDP packets, %d cores, JDK %s%n",
-                forward ? "forward" : "udp", seconds, WARMUP_MS, clients * inflight,
-                forward ? "" : " (" + clients + " client threads)", budget, PACKET_BYTES,
+                    + "read budget %d, %d-byte IPv4/UDP packets, %d queue(s), %d cores, JDK %s%n",
+                forward ? "forward" : "udp", seconds, WARMUP_MS, clients * inflight * (forward ? queues : 1),
+                forward ? "" : " (" + clients + " client threads)", budget, PACKET_BYTES, queues,
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
             if (forward)
             {
-                runForward(channel, seconds, inflight);
+                runForward(channels, seconds, inflight);
             }
             else
             {
-                runUdp(channel, ns, seconds, inflight, clients);
+                runUdp(channels, ns, seconds, inflight, clients);
             }
         }
         finally
         {
-            if (channel != null)
+            for (final TunChannel channel : channels)
             {
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
@@ -128,25 +141,46 @@ public final class TunReflectRun
         }
     }
 
-    private static void runForward(final TunChannel channel, final long seconds, final int inflight) throws Exception
+    private static void runForward(final List<TunChannel> channels, final long seconds, final int inflight)
+        throws Exception
     {
-        channel.eventLoop().submit(() ->
+        for (int q = 0; q < channels.size(); q++)
         {
-            for (int i = 0; i < inflight; i++)
+            final TunChannel channel = channels.get(q);
+            final int sourcePort = 1000 + q;
+            channel.eventLoop().submit(() ->
             {
-                channel.write(forwardedPacket(channel.alloc().directBuffer(PACKET_BYTES), i), channel.voidPromise());
-            }
-            channel.flush();
-        }).get();
+                for (int i = 0; i < inflight; i++)
+                {
+                    channel.write(forwardedPacket(channel.alloc().directBuffer(PACKET_BYTES), i, sourcePort),
+                        channel.voidPromise());
+                }
+                channel.flush();
+            }).get();
+        }
         Thread.sleep(WARMUP_MS);
-        final Sample before = Sample.take(channel);
+        final Sample before = Sample.take(channels);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-        final Sample after = Sample.take(channel);
+        final Sample after = Sample.take(channels);
         report(before, after, "forwarded");
+        perQueue(channels);
+    }
+
+    private static void perQueue(final List<TunChannel> channels) throws Exception
+    {
+        if (channels.size() > 1)
+        {
+            final StringBuilder line = new StringBuilder("per queue    packets read");
+            for (final TunChannel channel : channels)
+            {
+                line.append(' ').append(String.format(Locale.ROOT, "%,d", Sample.take(List.of(channel)).read));
+            }
+            System.out.println(line);
+        }
     }
 
     private static void runUdp(
-        final TunChannel channel, final String ns, final long seconds, final int inflight, final int clients)
+        final List<TunChannel> channels, final String ns, final long seconds, final int inflight, final int clients)
         throws Exception
     {
         final AtomicLong timeouts = new AtomicLong();
@@ -167,14 +201,15 @@ public final class TunReflectRun
             }));
         }
         Thread.sleep(WARMUP_MS);
-        final Sample before = Sample.take(channel);
+        final Sample before = Sample.take(channels);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-        final Sample after = Sample.take(channel);
+        final Sample after = Sample.take(channels);
         for (final Thread t : threads)
         {
             t.join(TimeUnit.SECONDS.toMillis(10));
         }
         report(before, after, "reflected");
+        perQueue(channels);
         System.out.printf(Locale.ROOT, "clients      %d receive timeouts (a lost packet is resent after %d ms)%n",
             timeouts.get(), RECEIVE_TIMEOUT_MS);
     }
@@ -223,7 +258,7 @@ public final class TunReflectRun
     }
 
     /** An IPv4/UDP packet 198.18.0.2:9 -> 198.18.0.3:9 (UDP checksum 0: none, allowed over IPv4). */
-    private static ByteBuf forwardedPacket(final ByteBuf p, final int id)
+    private static ByteBuf forwardedPacket(final ByteBuf p, final int id, final int sourcePort)
     {
         p.writeByte(0x45).writeByte(0).writeShort(PACKET_BYTES).writeShort(id).writeShort(0)
             .writeByte(TTL).writeByte(17).writeShort(0).writeInt(SOURCE_ADDRESS).writeInt(FORWARDED_ADDRESS);
@@ -237,7 +272,7 @@ public final class TunReflectRun
             sum = (sum & 0xffff) + (sum >>> 16);
         }
         p.setShort(10, (int)~sum & 0xffff);
-        p.writeShort(PORT).writeShort(PORT).writeShort(8 + PAYLOAD_BYTES).writeShort(0);
+        p.writeShort(sourcePort).writeShort(PORT).writeShort(8 + PAYLOAD_BYTES).writeShort(0);
         p.writeZero(PAYLOAD_BYTES);
         return p;
     }
@@ -246,14 +281,23 @@ public final class TunReflectRun
     private record Sample(long sampledNs, long read, long written, long wakeups, long budgetReached, long parked,
                           long writeErrors)
     {
-        static Sample take(final TunChannel channel) throws Exception
+        /** The sum over the channels, each read on its own loop (microseconds apart). */
+        static Sample take(final List<TunChannel> channels) throws Exception
         {
-            return channel.eventLoop().submit(() ->
+            Sample sum = new Sample(0, 0, 0, 0, 0, 0, 0);
+            for (final TunChannel channel : channels)
             {
-                final TunChannelStats s = channel.stats();
-                return new Sample(System.nanoTime(), s.packetsRead(), s.packetsWritten(), s.readWakeups(),
-                    s.readBudgetExhausted(), s.writeParked(), s.writeErrors());
-            }).get();
+                final Sample one = channel.eventLoop().submit(() ->
+                {
+                    final TunChannelStats s = channel.stats();
+                    return new Sample(System.nanoTime(), s.packetsRead(), s.packetsWritten(), s.readWakeups(),
+                        s.readBudgetExhausted(), s.writeParked(), s.writeErrors());
+                }).get();
+                sum = new Sample(one.sampledNs, sum.read + one.read, sum.written + one.written,
+                    sum.wakeups + one.wakeups, sum.budgetReached + one.budgetReached, sum.parked + one.parked,
+                    sum.writeErrors + one.writeErrors);
+            }
+            return sum;
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param mslMs       MSL for TIME-WAIT (2 x MSL), or 0 for the engine's default.
  * @param durationS   how long to run, or 0 until Ctrl-C / SIGTERM.
  * @param queues      TUN device queues, each with its own event loop and engine.
+ * @param mtu         the TUN device's MTU.
  */
 public record ServeSettings(
     String netns,
@@ -31,7 +32,8 @@ public record ServeSettings(
     List<ListenSpec> listeners,
     long mslMs,
     long durationS,
-    int queues)
+    int queues,
+    int mtu)
 {
     public static final String DEFAULT_NETNS = "synpipe";
     public static final String DEFAULT_DEVICE = "synpipe0";
@@ -120,7 +122,13 @@ public record ServeSettings(
             throw new IllegalArgumentException("--duration-s " + durationS + " is out of range: allowed 1.."
                 + MAX_DURATION_S + " (or 0 to run until stopped)");
         }
-        return new ServeSettings(netns, device, networks, listeners, mslMs, durationS, queues);
+        return new ServeSettings(netns, device, networks, listeners, mslMs, durationS, queues, TunStack.DEFAULT_MTU);
+    }
+
+    /** The same settings with the device MTU {@code mtu} ({@code --mtu}), checked. */
+    public ServeSettings withMtu(final int mtu)
+    {
+        return new ServeSettings(netns, device, tunNetworks, listeners, mslMs, durationS, queues, TunStack.checkMtu(mtu));
     }
 
     /** Whether any address is IPv6 (otherwise IPv6 is switched off on the device). */

@@ -68,7 +68,7 @@ public final class TunServer implements AutoCloseable
         final Responder[] responders = new Responder[settings.queues()];
         final TunStack stack = TunStack.start(
             new TunStack.Options(settings.netns(), settings.device(), settings.tunNetworks(), settings.queues(), config,
-                pcapFile),
+                pcapFile, settings.mtu()),
             (queue, engine) ->
             {
                 final Responder responder = new Responder(engine, SystemNanoClock.INSTANCE, settings.listeners());
@@ -84,6 +84,7 @@ public final class TunServer implements AutoCloseable
         final List<String> lines = new ArrayList<>();
         lines.add("synpipe serve: netns " + settings.netns() + (stack.createdNamespace() ? " (created)" : "")
             + ", device " + settings.device() + (settings.queues() > 1 ? " (" + settings.queues() + " queues)" : "")
+            + (settings.mtu() != TunStack.DEFAULT_MTU ? " (MTU " + settings.mtu() + ")" : "")
             + " with kernel address " + settings.tunNetworks().stream().map(Cidr::toString)
             .reduce((a, b) -> a + ", " + b).orElse("") + (settings.mslMs() > 0 ? ", MSL " + settings.mslMs() + " ms" : ""));
         for (final ListenSpec spec : settings.listeners())

@@ -149,6 +149,28 @@ class ServeSettingsTest
     }
 
     @Test
+    void parse_queuesOutOfRange_oneLine()
+    {
+        assertThatThrownBy(() -> ServeSettings.parse("ns", "tun0", List.of("198.18.0.1/15"), List.of("198.18.0.2:80"),
+            "echo", 0, 0, 0)).hasMessage("--queues 0 is out of range: allowed 1..64");
+        assertThatThrownBy(() -> ServeSettings.parse("ns", "tun0", List.of("198.18.0.1/15"), List.of("198.18.0.2:80"),
+            "echo", 0, 0, 65)).hasMessage("--queues 65 is out of range: allowed 1..64");
+        assertThat(ServeSettings.parse("ns", "tun0", List.of("198.18.0.1/15"), List.of("198.18.0.2:80"),
+            "echo", 0, 0, 4).queues()).isEqualTo(4);
+    }
+
+    @Test
+    void withMtu_outOfRange_oneLine()
+    {
+        final ServeSettings settings = ServeSettings.parse("ns", "tun0", List.of("198.18.0.1/15"),
+            List.of("198.18.0.2:80"), "echo", 0, 0);
+        assertThat(settings.mtu()).isEqualTo(1500);
+        assertThat(settings.withMtu(9000).mtu()).isEqualTo(9000);
+        assertThatThrownBy(() -> settings.withMtu(1279)).hasMessage("--mtu 1279 is out of range: allowed 1280..65535");
+        assertThatThrownBy(() -> settings.withMtu(65_536)).hasMessage("--mtu 65536 is out of range: allowed 1280..65535");
+    }
+
+    @Test
     void cidr_containsAndEnds()
     {
         final Cidr c = Cidr.parse("198.18.7.1/24");

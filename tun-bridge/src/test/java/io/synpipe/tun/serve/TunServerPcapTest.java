@@ -4,8 +4,6 @@ import io.synpipe.tun.Await;
 import io.synpipe.tun.Netns;
 import io.synpipe.tun.NetnsFixture;
 import io.synpipe.tun.PcapWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code synpipe serve --pcap}: the file holds the packets of a kernel connection, in order. */
-class TunServerPcapTest
+class TunServerPcapTest extends ServeTestBase
 {
     private static final int SYN = 0x02;
     private static final int ACK = 0x10;
@@ -30,30 +28,6 @@ class TunServerPcapTest
     @TempDir
     Path dir;
 
-    private NetnsFixture ns;
-    private TunServer server;
-
-    @BeforeEach
-    void setUp() throws Exception
-    {
-        ns = NetnsFixture.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception
-    {
-        try
-        {
-            if (server != null)
-            {
-                server.stop();
-            }
-        }
-        finally
-        {
-            ns.close();
-        }
-    }
 
     @Test
     void pcap_kernelConnectAndClose_fileHoldsHandshakeInOrderWithRawLinkType() throws Exception

@@ -5,8 +5,6 @@ import io.synpipe.tun.Await;
 import io.synpipe.tun.Netns;
 import io.synpipe.tun.NetnsFixture;
 import io.synpipe.tun.TunException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -27,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code synpipe serve} for real: the engine behind a TUN device in a namespace of the test's own, and the Linux
  * kernel's TCP as the peer (sockets opened by a thread inside the namespace).
  */
-class TunServerTest
+class TunServerTest extends ServeTestBase
 {
     private static final String DEVICE = "synpipe0";
     private static final int CLOSE_PORT = 9;
@@ -36,33 +34,6 @@ class TunServerTest
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final long MSL_MS = 50;
 
-    private NetnsFixture ns;
-    private TunServer server;
-
-    @BeforeEach
-    void setUp() throws Exception
-    {
-        ns = NetnsFixture.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception
-    {
-        try
-        {
-            if (server != null)
-            {
-                server.stop();
-            }
-        }
-        finally
-        {
-            if (ns != null)
-            {
-                ns.close();
-            }
-        }
-    }
 
     private TunServer start(final String netns) throws Exception
     {
@@ -175,6 +146,18 @@ class TunServerTest
                 Netns.delete(own);
             }
         }
+    }
+
+    @Test
+    void echoMode_mtu65535_kernelSendsLargeSegmentsAndReadsEveryByteBack() throws Exception
+    {
+        server = TunServer.start(ServeSettings.parse(ns.name(), DEVICE, List.of(NetnsFixture.TUN_CIDR),
+            List.of(NetnsFixture.SYNPIPE_ADDRESS + ":" + ECHO_PORT + "=echo"), "echo", MSL_MS, 0).withMtu(65_535));
+        assertThat(Netns.call(ns.name(), () -> java.net.NetworkInterface.getByName(DEVICE).getMTU())).isEqualTo(65_535);
+        final long packetsBefore = server.channelStats().packetsRead();
+        echo64MiBWithHalfClose(ns.name(), synpipe(ECHO_PORT));
+        // 64 MiB in segments of up to 65,495 bytes: far fewer packets than the ~46,000 that MSS 1460 needs
+        assertThat(server.channelStats().packetsRead() - packetsBefore).isLessThan(20_000);
     }
 
     private void echo64MiBWithHalfClose(final String netns, final InetSocketAddress target) throws Exception
