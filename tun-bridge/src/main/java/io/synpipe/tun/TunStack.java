@@ -69,9 +69,13 @@ public final class TunStack implements AutoCloseable
      * @param config          engine settings, shared by the queues' engines (its MSS is set from a non-default MTU).
      * @param pcapFile        where to write every packet in pcap format, or null.
      * @param mtu             the device's MTU; the engines announce an MSS that fits it and read packets that size.
+     * @param activePortMin   with several queues: local ports from here up are for connections the stack opens,
+     *                        port {@code p} on queue {@code p % queues} (see {@link Queue#ownsLocalPort}); packets for
+     *                        them that arrive on another queue are handed over. 0: the stack opens none.
      */
     public record Options(
-        String netns, String device, List<Cidr> kernelAddresses, int queues, TcpConfig config, Path pcapFile, int mtu)
+        String netns, String device, List<Cidr> kernelAddresses, int queues, TcpConfig config, Path pcapFile, int mtu,
+        int activePortMin)
     {
         public Options
         {
@@ -81,6 +85,25 @@ public final class TunStack implements AutoCloseable
                 throw new IllegalArgumentException("--queues " + queues + " is out of range: allowed 1.." + MAX_QUEUES);
             }
             checkMtu(mtu);
+            if (activePortMin < 0 || activePortMin > 65_535 - queues)
+            {
+                throw new IllegalArgumentException("activePortMin " + activePortMin + " is out of range: allowed 0.."
+                    + (65_535 - queues));
+            }
+        }
+
+        /** With no active-open port range (the stack only answers connections). */
+        public Options(
+            final String netns, final String device, final List<Cidr> kernelAddresses, final int queues,
+            final TcpConfig config, final Path pcapFile, final int mtu)
+        {
+            this(netns, device, kernelAddresses, queues, config, pcapFile, mtu, 0);
+        }
+
+        /** The same options with local ports from {@code min} up kept for connections the stack opens. */
+        public Options withActivePorts(final int min)
+        {
+            return new Options(netns, device, kernelAddresses, queues, config, pcapFile, mtu, min);
         }
 
         /** With the usual MTU of 1500. */
@@ -112,12 +135,50 @@ public final class TunStack implements AutoCloseable
         private final TunChannel channel;
         private final TcpEngineHandler engineHandler;
         private final ErrorCounter errors = new ErrorCounter();
+        private final int queues;
+        private final int activePortMin;
+        private final QueueSteering steering;
 
-        private Queue(final int index, final TunChannel channel, final TcpEngineHandler engineHandler)
+        private Queue(
+            final int index, final TunChannel channel, final TcpEngineHandler engineHandler, final int queues,
+            final int activePortMin)
         {
             this.index = index;
             this.channel = channel;
             this.engineHandler = engineHandler;
+            this.queues = queues;
+            this.activePortMin = activePortMin;
+            this.steering = queues > 1 && activePortMin > 0 ? new QueueSteering(index, activePortMin) : null;
+        }
+
+        /**
+         * Whether this queue's engine may open connections from local port {@code port}: with several queues,
+         * ports from {@link Options#activePortMin()} up belong to queue {@code port % queues}, so the answers
+         * reach this engine whichever queue the kernel puts them on.
+         */
+        public boolean ownsLocalPort(final int port)
+        {
+            return queues == 1 || QueueSteering.ownerOfPort(port, queues, activePortMin) == index;
+        }
+
+        /**
+         * The {@code k}-th local port (from 0) this queue may open connections from, cycling through its share of
+         * {@code [activePortMin, 65535]} (of {@code [32768, 65535]} with one queue and no range given).
+         */
+        public int localPort(final long k)
+        {
+            return QueueSteering.localPort(index, queues, activePortMin > 0 ? activePortMin : 32_768, k);
+        }
+
+        /** Packets this queue read for another queue's connections, and read by others for its own. */
+        public long steeredOut()
+        {
+            return steering == null ? 0 : steering.steeredOut();
+        }
+
+        public long steeredIn()
+        {
+            return steering == null ? 0 : steering.steeredIn();
         }
 
         public int index()
@@ -240,13 +301,21 @@ public final class TunStack implements AutoCloseable
                 final Queue[] self = new Queue[1];
                 final TcpEngineHandler engineHandler = new TcpEngineHandler(config,
                     engine -> application.create(self[0], engine), SystemNanoClock.INSTANCE);
-                self[0] = new Queue(q, channel, engineHandler);
+                self[0] = new Queue(q, channel, engineHandler, options.queues(), options.activePortMin());
+                if (self[0].steering != null)
+                {
+                    channel.pipeline().addLast("steering", self[0].steering);
+                }
                 if (pcap != null)
                 {
                     channel.pipeline().addLast("pcap", pcap);
                 }
                 channel.pipeline().addLast("engine", engineHandler).addLast("errors", self[0].errors);
                 queues.add(self[0]);
+            }
+            if (queues.get(0).steering != null)
+            {
+                QueueSteering.link(queues.stream().map(queue -> queue.steering).toArray(QueueSteering[]::new));
             }
             final TunStack stack = new TunStack(options, created, group, queues, pcap);
             for (final Queue queue : queues)
