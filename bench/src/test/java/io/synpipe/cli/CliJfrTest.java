@@ -17,8 +17,8 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code synpipe bench --jfr FILE}: the recording holds the synpipe events of the run; a bad FILE is one line. */
-class BenchJfrTest
+/** {@code --jfr FILE} on bench and serve: the recording holds the synpipe events of the run; a bad FILE is one line. */
+class CliJfrTest
 {
     @TempDir
     Path dir;
@@ -80,5 +80,18 @@ class BenchJfrTest
             .isEqualTo("synpipe: --jfr " + file + ": directory " + file.getParent() + " does not exist");
         assertThat(r.out()).isEmpty();
         assertThat(Files.exists(file)).isFalse();
+    }
+
+    @Test
+    void serve_jfrDirectoryMissing_oneLineErrorBeforeAnyDevice()
+    {
+        final Path file = dir.resolve("missing").resolve("serve.jfr");
+        final Run r = run("serve", "--netns", "synpipe-never-created", "--listen", "198.18.0.2:80=http",
+            "--jfr", file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip())
+            .isEqualTo("synpipe: --jfr " + file + ": directory " + file.getParent() + " does not exist");
+        assertThat(r.out()).isEmpty();
     }
 }
