@@ -1,5 +1,6 @@
 package io.synpipe.bench;
 
+import io.synpipe.jfr.JfrTcpHandler;
 import io.synpipe.sim.InMemoryWire;
 import io.synpipe.sim.WireFaults;
 import io.synpipe.table.ConnectionTable;
@@ -10,6 +11,7 @@ import io.synpipe.tcp.TcpHandler;
 import io.synpipe.wire.IpAddress;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * The quick-start job: a client engine and a server engine on one thread, joined by an {@link InMemoryWire},
@@ -121,6 +123,17 @@ public final class InMemoryHandshakeRun
         final int concurrency, final CloseMode closeMode, final boolean ipv6, final long mslMs, final long intervalNs,
         final IntervalListener listener)
     {
+        this(concurrency, closeMode, ipv6, mslMs, intervalNs, listener, false);
+    }
+
+    /**
+     * @param jfrEvents wrap both engines' handlers in a {@link JfrTcpHandler}, which emits the synpipe JFR events
+     *                  while a recording has them enabled (see {@code JfrRecording}).
+     */
+    public InMemoryHandshakeRun(
+        final int concurrency, final CloseMode closeMode, final boolean ipv6, final long mslMs, final long intervalNs,
+        final IntervalListener listener, final boolean jfrEvents)
+    {
         if (intervalNs < MIN_INTERVAL_NS || intervalNs > MAX_LATENCY_NS)
         {
             throw new IllegalArgumentException(
@@ -144,8 +157,17 @@ public final class InMemoryHandshakeRun
         final TcpConfig serverConfig = new TcpConfig().maxConnections(closeMode == CloseMode.FIN ? 1 << 20 : tableSize)
             .mslMs(mslMs);
         this.wire = new InMemoryWire(WireFaults.none(), Math.max(4096, concurrency * 8), 256);
-        this.client = new TcpEngine(clientConfig, new ClientHandler(), wire.sinkFromA(), nowNs);
-        this.server = new TcpEngine(serverConfig, new ServerHandler(), wire.sinkFromB(), nowNs);
+        final TcpHandler clientHandler = jfrEvents
+            ? new JfrTcpHandler(new ClientHandler(), SystemNanoClock.INSTANCE) : new ClientHandler();
+        final TcpHandler serverHandler = jfrEvents
+            ? new JfrTcpHandler(new ServerHandler(), SystemNanoClock.INSTANCE) : new ServerHandler();
+        this.client = new TcpEngine(clientConfig, clientHandler, wire.sinkFromA(), nowNs);
+        this.server = new TcpEngine(serverConfig, serverHandler, wire.sinkFromB(), nowNs);
+        if (jfrEvents)
+        {
+            ((JfrTcpHandler)clientHandler).engine(client);
+            ((JfrTcpHandler)serverHandler).engine(server);
+        }
         wire.attach(client, server);
         server.listen(serverHi, serverLo, SERVER_PORT);
     }

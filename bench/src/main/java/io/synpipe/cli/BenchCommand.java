@@ -5,6 +5,8 @@ import io.synpipe.bench.InMemoryHandshakeRun.CloseMode;
 import io.synpipe.bench.InMemoryHandshakeRun.Result;
 import io.synpipe.bench.TunHandshakeRun;
 import io.synpipe.bench.TunHandshakeRun.Scenario;
+import io.synpipe.jfr.HandshakeCompletedEvent;
+import io.synpipe.jfr.JfrRecording;
 import io.synpipe.report.HlogWriter;
 import io.synpipe.report.HtmlReport;
 import io.synpipe.report.LatencyScenario;
@@ -66,6 +68,12 @@ public final class BenchCommand implements Callable<Integer>
             + "inline SVG, no scripts), creating DIR if needed, and print the percentile table")
     private Path report;
 
+    @Option(names = "--jfr", paramLabel = "FILE",
+        description = "record a JDK Flight Recorder file: one io.synpipe.HandshakeCompleted and one "
+            + "io.synpipe.ConnectionClosed event per connection and side, with the JDK's default settings; "
+            + "open it in JDK Mission Control (4 events per handshake: keep --connections small)")
+    private Path jfr;
+
     @Option(names = "--quiet", description = "print nothing on standard output (errors still go to standard error)")
     private boolean quiet;
 
@@ -114,6 +122,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             createReportDirectory(report);
         }
+        if (jfr != null)
+        {
+            jfrRecording(false);
+        }
         final String setting = String.format(Locale.ROOT, "%s, close=%s, concurrency=%d, warmup=%d, connections=%d",
             ipv6 ? "IPv6" : "IPv4", mode.name().toLowerCase(Locale.ROOT), concurrency, warmup, connections);
         final HlogWriter hlogWriter = hlog == null ? null : new HlogWriter(hlog);
@@ -126,14 +138,19 @@ public final class BenchCommand implements Callable<Integer>
             capture.progress(System.err);
         }
         final Result result;
+        final JfrRecording recording = jfr == null ? null : jfrRecording(true);
         try
         {
             final InMemoryHandshakeRun run = new InMemoryHandshakeRun(
-                concurrency, mode, ipv6, mslMs, InMemoryHandshakeRun.DEFAULT_INTERVAL_NS, capture);
+                concurrency, mode, ipv6, mslMs, InMemoryHandshakeRun.DEFAULT_INTERVAL_NS, capture, jfr != null);
             result = run.run(warmup, connections);
         }
         finally
         {
+            if (recording != null)
+            {
+                recording.stop();
+            }
             capture.endProgress();
             if (hlogWriter != null)
             {
@@ -166,6 +183,11 @@ public final class BenchCommand implements Callable<Integer>
             {
                 out.printf(Locale.ROOT, "hlog         %s (%d interval histograms)%n", hlog, hlogWriter.intervals());
             }
+            if (recording != null)
+            {
+                out.printf(Locale.ROOT, "jfr          %s (open in JDK Mission Control, or: jfr print --events %s %s)%n",
+                    jfr, HandshakeCompletedEvent.NAME, jfr);
+            }
             if (reportFile != null)
             {
                 out.printf(Locale.ROOT, "report       %s%n", reportFile);
@@ -186,6 +208,24 @@ public final class BenchCommand implements Callable<Integer>
         if (parent == null || !Files.isDirectory(parent))
         {
             throw new IllegalArgumentException("--hlog " + file + ": directory " + parent + " does not exist");
+        }
+    }
+
+    /** Starts the --jfr recording, or only checks its path ({@code start} false: before anything runs). */
+    private JfrRecording jfrRecording(final boolean start)
+    {
+        try
+        {
+            if (!start)
+            {
+                JfrRecording.checkPath(jfr);
+                return null;
+            }
+            return JfrRecording.start(jfr);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("--jfr " + e.getMessage(), e);
         }
     }
 

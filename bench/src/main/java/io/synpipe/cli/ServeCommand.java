@@ -1,5 +1,7 @@
 package io.synpipe.cli;
 
+import io.synpipe.jfr.HandshakeCompletedEvent;
+import io.synpipe.jfr.JfrRecording;
 import io.synpipe.tun.PcapWriter;
 import io.synpipe.tun.serve.ServeReport;
 import io.synpipe.tun.serve.ServeSettings;
@@ -75,6 +77,11 @@ public final class ServeCommand implements Callable<Integer>
         description = "write every packet read from and written to the TUN to FILE (pcap, raw IP)")
     private String pcapFile;
 
+    @Option(names = "--jfr", paramLabel = "FILE",
+        description = "record a JDK Flight Recorder file (io.synpipe.HandshakeCompleted and io.synpipe.ConnectionClosed "
+            + "events with the JDK's default settings), written when serve stops; open it in JDK Mission Control")
+    private java.nio.file.Path jfrFile;
+
     @Override
     public Integer call() throws InterruptedException
     {
@@ -86,16 +93,21 @@ public final class ServeCommand implements Callable<Integer>
                 + " is out of range: allowed 1..86400 seconds (or 0 for none)");
         }
         final java.nio.file.Path pcap = pcapFile == null ? null : PcapWriter.checkPath(pcapFile);
+        final JfrRecording jfr = jfrFile == null ? null : startJfr(jfrFile);
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         final TunServer server;
         try
         {
-            server = TunServer.start(settings, pcap);
+            server = TunServer.start(settings, pcap, jfr != null);
         }
         catch (final IOException ex)
         {
             err.println("synpipe: " + ex.getMessage());
+            if (jfr != null)
+            {
+                jfr.stop();
+            }
             return 1;
         }
         server.describe().forEach(out::println);
@@ -118,6 +130,11 @@ public final class ServeCommand implements Callable<Integer>
             }
             finally
             {
+                if (jfr != null)
+                {
+                    out.println("jfr: " + jfr.stop() + " (open in JDK Mission Control, or: jfr print --events "
+                        + HandshakeCompletedEvent.NAME + " " + jfrFile + ")");
+                }
                 out.flush();
                 err.flush();
                 stopped.countDown();
@@ -185,6 +202,18 @@ public final class ServeCommand implements Callable<Integer>
                     return; // the loops are stopping
                 }
             }
+        }
+    }
+
+    private static JfrRecording startJfr(final java.nio.file.Path file)
+    {
+        try
+        {
+            return JfrRecording.start(file);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--jfr " + ex.getMessage(), ex);
         }
     }
 

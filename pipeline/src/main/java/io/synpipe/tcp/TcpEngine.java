@@ -59,6 +59,7 @@ public final class TcpEngine implements AutoCloseable
     private final Segment in = new Segment();
     private final Tcb packetTcb = new Tcb();
     private final Tcb apiTcb = new Tcb();
+    private final Tcb closedTcb = new Tcb();
     private boolean closed;
 
     public TcpEngine(final TcpConfig config, final TcpHandler handler, final PacketSink sink, final long startNs)
@@ -419,6 +420,25 @@ public final class TcpEngine implements AutoCloseable
     public Tcb tcb(final long handle)
     {
         return table.isLive(handle) ? table.wrap(handle, apiTcb) : null;
+    }
+
+    /**
+     * For reading inside {@link TcpHandler#onClosed}, when a deleted connection's handle is already dead: its slot
+     * keeps the TCB's fields (state {@link TcpState#CLOSED}) until a new connection takes the slot. Read-only use.
+     *
+     * @return a flyweight over the TCB of a live connection or of the slot's last, deleted occupant; null if the
+     * slot has moved on.
+     */
+    public Tcb tcbAtClose(final long handle)
+    {
+        final int slot = ConnectionTable.slot(handle);
+        if (handle == ConnectionTable.NULL_HANDLE || slot < 0 || slot >= table.capacity())
+        {
+            return null;
+        }
+        final Tcb tcb = table.wrap(handle, closedTcb);
+        final int generation = ConnectionTable.generation(handle);
+        return tcb.generation() == generation || tcb.generation() == generation + 1 ? tcb : null;
     }
 
     /** @return nanoseconds from the start of the handshake to ESTABLISHED, or -1 if not established. */

@@ -1,5 +1,6 @@
 package io.synpipe.tun.serve;
 
+import io.synpipe.jfr.JfrTcpHandler;
 import io.synpipe.tcp.CloseReason;
 import io.synpipe.tcp.EngineEvent;
 import io.synpipe.tcp.TcpConfig;
@@ -60,6 +61,16 @@ public final class TunServer implements AutoCloseable
      */
     public static TunServer start(final ServeSettings settings, final Path pcapFile) throws IOException
     {
+        return start(settings, pcapFile, false);
+    }
+
+    /**
+     * Like {@link #start(ServeSettings, Path)}; with {@code jfrEvents} each queue's responder is wrapped in a
+     * {@link JfrTcpHandler}, which emits the synpipe JFR events while a recording has them enabled.
+     */
+    public static TunServer start(final ServeSettings settings, final Path pcapFile, final boolean jfrEvents)
+        throws IOException
+    {
         final TcpConfig config = new TcpConfig();
         if (settings.mslMs() > 0)
         {
@@ -73,7 +84,7 @@ public final class TunServer implements AutoCloseable
             {
                 final Responder responder = new Responder(engine, SystemNanoClock.INSTANCE, settings.listeners());
                 responders[queue.index()] = responder;
-                return responder;
+                return jfrEvents ? new JfrTcpHandler(engine, responder, SystemNanoClock.INSTANCE) : responder;
             });
         return new TunServer(settings, stack, responders);
     }
