@@ -280,9 +280,9 @@ public final class TunStack implements AutoCloseable
             }
             for (int q = 0; q < options.queues(); q++)
             {
-                tuns.add(openTun(ns, options.device(), options.queues() > 1));
+                tuns.add(DeviceSetup.openQueue(ns, options.device(), options.queues() > 1));
             }
-            configureDevice(options);
+            DeviceSetup.configure(options);
             pcap = options.pcapFile() == null ? null : PcapWriter.open(options.pcapFile());
             group = new MultiThreadIoEventLoopGroup(options.queues(), EpollIoHandler.newFactory());
             final TcpConfig config = options.config();
@@ -489,67 +489,6 @@ public final class TunStack implements AutoCloseable
     public void close() throws IOException
     {
         stop(queue -> { }, queue -> { });
-    }
-
-    private static Tun openTun(final String ns, final String device, final boolean multiQueue) throws IOException
-    {
-        try
-        {
-            return Netns.call(ns, () -> Tun.open(device, multiQueue));
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw ex;
-        }
-        catch (final Exception ex)
-        {
-            throw new IOException(ex.getMessage(), ex);
-        }
-    }
-
-    private static void configureDevice(final Options options) throws IOException
-    {
-        final String ns = options.netns();
-        final String dev = options.device();
-        if (!options.usesIpv6())
-        {
-            // before the link goes up, so the kernel sends no router solicitations into the TUN
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/disable_ipv6=1");
-        }
-        else
-        {
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/router_solicitations=0");
-            sysctlQuietly(ns, "net/ipv6/conf/" + dev + "/accept_ra=0");
-        }
-        for (final Cidr network : options.kernelAddresses())
-        {
-            if (network.isV4())
-            {
-                Netns.ip(ns, "addr", "add", network.toString(), "dev", dev);
-            }
-            else
-            {
-                Netns.ip(ns, "-6", "addr", "add", network.toString(), "dev", dev, "nodad");
-            }
-        }
-        if (options.mtu() != DEFAULT_MTU)
-        {
-            Netns.ip(ns, "link", "set", dev, "mtu", Integer.toString(options.mtu()));
-        }
-        Netns.ip(ns, "link", "set", dev, "up");
-        Netns.ip(ns, "link", "set", "lo", "up");
-    }
-
-    private static void sysctlQuietly(final String ns, final String assignment)
-    {
-        try
-        {
-            Netns.exec(ns, "sysctl", "-q", "-w", assignment);
-        }
-        catch (final IOException ex)
-        {
-            // a kernel without IPv6 has no such keys: nothing to switch off then
-        }
     }
 
     private static void undoStart(
