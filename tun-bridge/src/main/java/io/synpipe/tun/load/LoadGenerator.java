@@ -179,6 +179,12 @@ public final class LoadGenerator implements TcpHandler
         return settings;
     }
 
+    /** The source tuples (tests). */
+    SourceTuples tuples()
+    {
+        return tuples;
+    }
+
     /** Counters now; call on the engine's thread. */
     public LoadStats stats(final long nowNs)
     {

@@ -86,10 +86,16 @@ public final class SourceTuples
         return port;
     }
 
-    /** The index of the tuple {@link #next} takes next (for tests). */
+    /** The index of the tuple {@link #next} takes next. */
     public long nextIndex()
     {
         return index;
+    }
+
+    /** Moves to tuple {@code index} (tests: come back to tuples still in use). */
+    void seek(final long index)
+    {
+        this.index = Math.floorMod(index, period);
     }
 
     static int toInt(final InetAddress address)

@@ -123,6 +123,33 @@ class LoadGeneratorTest
     }
 
     @Test
+    void closedLoop_tuplesStillInTimeWait_skippedNotReused()
+    {
+        client = new TcpEngine(new TcpConfig().maxConnections(1 << 12).mslMs(10_000), forward, wire.sinkFromA(), START_NS);
+        server = new TcpEngine(new TcpConfig().maxConnections(1 << 12).mslMs(1), new Server(), wire.sinkFromB(), START_NS);
+        wire.attach(client, server);
+        wire.nowNs(START_NS);
+        server.listen(0, 0, PORT);
+        generator = new LoadGenerator(client, clock, settings(1, 0, LoadSettings.Close.FIN), 0, 1);
+        forward.generator = generator;
+
+        generator.start(clock.nanoTime(), 0, 60_000_000_000L, 20);
+        for (int round = 0; round < 100_000 && generator.stats(clock.nanoTime()).established() < 10; round++)
+        {
+            step();
+        }
+        // tuples 0..9 are in TIME-WAIT (20 s here): coming back to tuple 0 must skip them
+        generator.tuples().seek(generator.tuples().nextIndex() - 10);
+        runUntilFinished();
+
+        final LoadStats stats = generator.stats(clock.nanoTime());
+        assertThat(stats.handshakes()).isEqualTo(20);
+        assertThat(stats.errors()).isZero();
+        assertThat(stats.tuplesBusy()).isEqualTo(10);
+        assertThat(serverRemotes).hasSize(20);
+    }
+
+    @Test
     void closedLoop_noListener_countsEveryAttemptAsRefused()
     {
         setUp(settings(4, 0, LoadSettings.Close.RST), false);
