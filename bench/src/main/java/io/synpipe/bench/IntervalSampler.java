@@ -1,6 +1,7 @@
 package io.synpipe.bench;
 
 import io.synpipe.report.IntervalCounts;
+import io.synpipe.tun.load.LoadGenerator;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -26,6 +27,7 @@ final class IntervalSampler
     private static final long INTERVAL_NS = 1_000_000_000L;
 
     private final Recorder recorder;
+    private final long expectedIntervalNs;
     private final String tag;
     private final Sink sink;
     private final Histogram total = new Histogram(MAX_LATENCY_NS, 3);
@@ -36,7 +38,17 @@ final class IntervalSampler
 
     IntervalSampler(final Recorder recorder, final String tag, final Sink sink)
     {
+        this(recorder, 0, tag, sink);
+    }
+
+    /**
+     * @param expectedIntervalNs open loop: each interval is corrected for coordinated omission with this interval
+     *                           ({@link LoadGenerator#correctForCoordinatedOmission}); 0: taken as recorded.
+     */
+    IntervalSampler(final Recorder recorder, final long expectedIntervalNs, final String tag, final Sink sink)
+    {
         this.recorder = recorder;
+        this.expectedIntervalNs = expectedIntervalNs;
         this.tag = tag;
         this.sink = sink;
     }
@@ -83,9 +95,10 @@ final class IntervalSampler
     private void take(final long nowNs)
     {
         interval = recorder.getIntervalHistogram(interval);
-        total.add(interval);
-        counts.add(lastNs - measureFromNs, nowNs - measureFromNs, interval.getTotalCount());
-        sink.onInterval(tag, interval);
+        final Histogram corrected = LoadGenerator.correctForCoordinatedOmission(interval, expectedIntervalNs);
+        total.add(corrected);
+        counts.add(lastNs - measureFromNs, nowNs - measureFromNs, corrected.getTotalCount());
+        sink.onInterval(tag, corrected);
         lastNs = nowNs;
     }
 

@@ -6,6 +6,7 @@ import io.synpipe.tcp.TcpEngine;
 import io.synpipe.tcp.TcpHandler;
 import io.synpipe.tun.Cidr;
 import io.synpipe.wire.IpAddress;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.agrona.concurrent.NanoClock;
 
@@ -18,9 +19,9 @@ import org.agrona.concurrent.NanoClock;
  * <li>Closed loop: {@code concurrency} handshakes in flight; each one that completes or fails starts the next, in
  * the same callback.</li>
  * <li>Open loop: {@link #onTick} (called every millisecond or so) starts the connections an
- * {@link OpenLoopSchedule} says are due; latencies are recorded with {@code recordValueWithExpectedInterval} (the
- * schedule's interval), HdrHistogram's correction for coordinated omission: a latency longer than the interval
- * stands also for the starts the generator could not make meanwhile.</li>
+ * {@link OpenLoopSchedule} says are due; the recorded latencies get HdrHistogram's correction for coordinated
+ * omission with the schedule's interval ({@link #correctForCoordinatedOmission}, the equivalent of
+ * {@code recordValueWithExpectedInterval}, applied by the reader of the recorder, off the loop).</li>
  * </ul>
  * A handshake counts if its SYN went out in the measured window {@code [start + warm-up, start + warm-up +
  * duration)}; after the window (or after {@code maxConnections} starts) nothing new starts, and the generator is
@@ -168,7 +169,19 @@ public final class LoadGenerator implements TcpHandler
         return stopping && inFlight == 0;
     }
 
-    /** The latency recorder (values in ns); another thread may take interval histograms from it. */
+    /**
+     * Open loop: the time between two scheduled starts, the expected interval for coordinated-omission correction of
+     * the recorded latencies; 0 in closed loop.
+     */
+    public long expectedIntervalNs()
+    {
+        return schedule == null ? 0 : schedule.intervalNs();
+    }
+
+    /**
+     * The latency recorder (values in ns, as measured); another thread may take interval histograms from it. In open
+     * loop, correct them with {@link #correctForCoordinatedOmission}.
+     */
     public Recorder recorder()
     {
         return recorder;
@@ -193,6 +206,27 @@ public final class LoadGenerator implements TcpHandler
             engine.connectionCount(), running ? Math.max(0, endNs - measureFromNs) : 0);
     }
 
+    /**
+     * HdrHistogram's correction for coordinated omission, applied to an interval histogram off the event loop:
+     * {@code copyCorrectedForCoordinatedOmission} gives what {@code recordValueWithExpectedInterval} would have
+     * recorded, so a latency longer than the schedule's interval also stands for the starts that were due meanwhile.
+     * It is not done on the loop because its cost grows with latency over interval (a 1 s SYN retransmission at
+     * 40,000/s is 40,000 extra values): at 40,000/s that starved the loop of reading and the run collapsed.
+     *
+     * @return {@code raw} itself when {@code expectedIntervalNs} is 0 (closed loop), else a corrected copy.
+     */
+    public static Histogram correctForCoordinatedOmission(final Histogram raw, final long expectedIntervalNs)
+    {
+        if (expectedIntervalNs <= 0)
+        {
+            return raw;
+        }
+        final Histogram corrected = raw.copyCorrectedForCoordinatedOmission(expectedIntervalNs);
+        corrected.setStartTimeStamp(raw.getStartTimeStamp());
+        corrected.setEndTimeStamp(raw.getEndTimeStamp());
+        return corrected;
+    }
+
     @Override
     public int onSyn(final long handle, final int listenerId)
     {
@@ -214,15 +248,7 @@ public final class LoadGenerator implements TcpHandler
         if (inWindow(openedNsBySlot[slot]))
         {
             handshakes++;
-            final long latencyNs = Math.min(Math.max(engine.handshakeNs(handle), 0), MAX_LATENCY_NS);
-            if (schedule != null)
-            {
-                recorder.recordValueWithExpectedInterval(latencyNs, schedule.intervalNs());
-            }
-            else
-            {
-                recorder.recordValue(latencyNs);
-            }
+            recorder.recordValue(Math.min(Math.max(engine.handshakeNs(handle), 0), MAX_LATENCY_NS));
         }
         if (settings.close() == LoadSettings.Close.RST)
         {

@@ -23,10 +23,12 @@ public final class TunLoad implements AutoCloseable
 {
     /**
      * The device's transmit queue (kernel to synpipe), in packets: the kernel drops what does not fit. The default
-     * of 500 overflows in an open loop when the event loop stalls for a few milliseconds (at 20,000 handshakes/s a
-     * 25 ms stall is 500 SYN-ACKs), and every drop costs a 1 s SYN retransmission; this holds about a second's worth.
+     * of 500 overflowed in an open loop whenever the event loop stalled for a few milliseconds (at 20,000
+     * handshakes/s a 25 ms stall is 500 SYN-ACKs), and every drop costs a 1 s SYN retransmission. Much more is no
+     * better: a queue that holds over a second of SYN-ACKs outlives the SYN's 1 s retransmission timeout, and the
+     * duplicates feed an overload. 4,096 holds a 200 ms stall at 20,000/s.
      */
-    public static final int TX_QUEUE_PACKETS = 65_536;
+    public static final int TX_QUEUE_PACKETS = 4_096;
     /** How often each generator's {@link LoadGenerator#onTick} runs: the open loop's start granularity. */
     public static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 

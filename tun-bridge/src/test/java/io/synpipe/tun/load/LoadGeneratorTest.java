@@ -178,10 +178,31 @@ class LoadGeneratorTest
         assertThat(stats.handshakes()).isEqualTo(991);
         assertThat(stats.errors()).isZero();
         assertThat(stats.measuredNs()).isEqualTo(100_000_000L);
-        final Histogram h = generator.recorder().getIntervalHistogram();
-        // each handshake takes two wire steps (40 µs) here, less than the 100 µs interval: nothing synthetic added
+        assertThat(generator.expectedIntervalNs()).isEqualTo(100_000);
+        final Histogram h = LoadGenerator.correctForCoordinatedOmission(
+            generator.recorder().getIntervalHistogram(), generator.expectedIntervalNs());
+        // a handshake takes one or two wire steps (20 µs each) here, less than the 100 µs interval: nothing added
         assertThat(h.getTotalCount()).isEqualTo(991);
-        assertThat(h.getMaxValue()).isLessThan(1_000_000);
+        assertThat(h.getMaxValue()).isLessThan(100_000);
+    }
+
+    @Test
+    void correctForCoordinatedOmission_latencyOverTheInterval_standsAlsoForTheStartsDueMeanwhile()
+    {
+        final Histogram raw = new Histogram(LoadGenerator.MAX_LATENCY_NS, 3);
+        raw.setStartTimeStamp(1_000);
+        raw.setEndTimeStamp(2_000);
+        raw.recordValue(50_000);
+        raw.recordValue(1_000_000);
+
+        final Histogram corrected = LoadGenerator.correctForCoordinatedOmission(raw, 100_000);
+
+        // 1 ms at a 100 µs interval: also 900, 800, ..., 100 µs
+        assertThat(corrected.getTotalCount()).isEqualTo(11);
+        assertThat(corrected.getMaxValue()).isEqualTo(raw.getMaxValue());
+        assertThat(corrected.getStartTimeStamp()).isEqualTo(1_000);
+        assertThat(corrected.getEndTimeStamp()).isEqualTo(2_000);
+        assertThat(LoadGenerator.correctForCoordinatedOmission(raw, 0)).isSameAs(raw);
     }
 
     @Test
