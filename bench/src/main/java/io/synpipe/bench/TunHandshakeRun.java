@@ -1,61 +1,176 @@
 package io.synpipe.bench;
 
+import io.synpipe.report.IntervalCounts;
+import io.synpipe.report.LatencyScenario;
+import io.synpipe.tcp.TcpConfig;
+import io.synpipe.tun.Cidr;
 import io.synpipe.tun.Netns;
+import io.synpipe.tun.load.KernelServer;
+import io.synpipe.tun.load.LoadError;
+import io.synpipe.tun.load.LoadSettings;
+import io.synpipe.tun.load.LoadStats;
+import io.synpipe.tun.load.TunLoad;
 import io.synpipe.tun.serve.ServeSettings;
 import io.synpipe.tun.serve.TunServer;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Handshakes against real Linux sockets, in network namespaces this run creates and deletes (198.18.0.0/15
- * only), measured the same way in each scenario: {@code concurrency} kernel client threads connect, record the
- * time connect() took, and close with RST, for a bounded time.
+ * Handshakes against real Linux sockets, in network namespaces this run creates and deletes (198.18.0.0/15 only),
+ * three scenarios in one run, each with a warm-up and then {@code durationS} measured:
  * <ol>
- *     <li>kernel clients → synpipe serving {@code close} mode on a TUN device;</li>
- *     <li>kernel clients → a kernel server over a veth pair between two namespaces (the baseline).</li>
+ *     <li>{@value #KERNEL_TO_SYNPIPE}: {@code concurrency} kernel client threads → synpipe serving {@code close}
+ *     mode on a TUN device;</li>
+ *     <li>{@value #SYNPIPE_TO_KERNEL}: synpipe as the load generator ({@link TunLoad}: one TUN queue, one event
+ *     loop) → a kernel listening socket at the TUN's kernel address, closed loop ({@code concurrency} handshakes
+ *     in flight) or open loop ({@code ratePerS});</li>
+ *     <li>{@value #KERNEL_TO_KERNEL}: the baseline, {@code concurrency} kernel client threads in another namespace →
+ *     the same kernel listening socket over a veth pair.</li>
  * </ol>
- * Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN).
+ * Fairness: scenarios 2 and 3 hit literally the same kernel server (one {@link KernelServer} bound to the wildcard
+ * address in the server namespace, same accept threads, same backlog limits); only the path (TUN vs veth) and the
+ * client (one synpipe event loop vs {@code concurrency} blocking kernel threads) differ. Scenario 3 is also the
+ * kernel-to-kernel baseline for scenario 1. Kernel clients are always closed loop ({@code --rate} drives the
+ * generator only). Latency: for kernel clients the time {@code connect()} took; for the generator SYN sent to SYN-ACK
+ * received. Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN).
  */
 public final class TunHandshakeRun
 {
-    /** One scenario's figures. */
-    public record Scenario(String name, long handshakes, long errors, double seconds, Histogram latencyNs)
+    public static final String KERNEL_TO_SYNPIPE = "kernel -> synpipe (TUN)";
+    public static final String SYNPIPE_TO_KERNEL = "synpipe -> kernel (TUN)";
+    public static final String KERNEL_TO_KERNEL = "kernel -> kernel (veth)";
+    /** Most kernel client threads. */
+    public static final int MAX_THREADS = 256;
+
+    /** How to run. {@code ratePerS} 0: the generator runs closed loop with {@code concurrency} in flight. */
+    public record Options(
+        int concurrency, long ratePerS, LoadSettings.Close close, Cidr sources, double warmupS, double durationS,
+        long mslMs)
+    {
+        public Options
+        {
+            if (concurrency < 1 || concurrency > MAX_THREADS)
+            {
+                throw new IllegalArgumentException("--concurrency " + concurrency + " is out of range for --tun: allowed 1.."
+                    + MAX_THREADS);
+            }
+            if (!(durationS > 0 && durationS <= 600) || !(warmupS >= 0 && warmupS <= 600))
+            {
+                throw new IllegalArgumentException("--duration-s " + durationS + " / --warmup-s " + warmupS
+                    + " out of range: duration 0 < d <= 600, warm-up 0 <= w <= 600");
+            }
+            if (ratePerS < 0 || ratePerS > io.synpipe.tun.load.OpenLoopSchedule.MAX_RATE_PER_S)
+            {
+                throw new IllegalArgumentException("--rate " + ratePerS + " is out of range: allowed 1.."
+                    + io.synpipe.tun.load.OpenLoopSchedule.MAX_RATE_PER_S + " (or none: closed loop)");
+            }
+            if (mslMs < 1 || mslMs > 60_000)
+            {
+                throw new IllegalArgumentException("--msl-ms " + mslMs + " is out of range for --tun: allowed 1..60000");
+            }
+        }
+    }
+
+    /**
+     * One scenario's figures.
+     *
+     * @param tag          a short name without spaces (the hlog tag).
+     * @param handshakes   handshakes begun in the measured window and completed.
+     * @param errorsByKind errors in the window, indexed by {@link LoadError#ordinal()}.
+     * @param latencyNs    the latencies (for an open loop with coordinated-omission correction: more values than
+     *                     handshakes).
+     */
+    public record Scenario(
+        String name, String tag, long handshakes, long[] errorsByKind, double seconds, Histogram latencyNs,
+        IntervalCounts intervals)
     {
         public double handshakesPerSecond()
         {
             return handshakes / seconds;
         }
+
+        public long errors()
+        {
+            long sum = 0;
+            for (final long n : errorsByKind)
+            {
+                sum += n;
+            }
+            return sum;
+        }
+
+        public LatencyScenario latencyScenario()
+        {
+            return new LatencyScenario(name, latencyNs, (long)(seconds * 1e9), errors(), intervals);
+        }
     }
 
+    /** The TUN network: the kernel's address on the device in scenarios 1 and 2. */
+    public static final Cidr TUN_NETWORK = Cidr.parse("198.18.0.1/15");
+    private static final String SYNPIPE_ADDRESS = "198.18.0.2";
+    private static final Cidr VETH_CLIENT = Cidr.parse("198.18.1.1/24");
+    private static final Cidr VETH_SERVER = Cidr.parse("198.18.1.2/24");
     private static final int PORT = 80;
-    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final int ACCEPT_THREADS = 2;
+    private static final int GENERATOR_TABLE = 1 << 17;
+    /**
+     * Open loop: most handshakes in flight; a start beyond counts as {@code behind}. Bounds the overload when the rate
+     * is above what the kernel server (or the machine) takes: without it, SYNs retransmitted after 1 s and the
+     * kernel's retransmitted SYN-ACKs pile up on the late ones and the run collapses.
+     */
+    private static final int OPEN_LOOP_MAX_IN_FLIGHT = 4_096;
+    private static final long FINISH_TIMEOUT_MS = 30_000;
 
-    private final int concurrency;
-    private final double warmupS;
-    private final double durationS;
+    private final Options options;
+    private final IntervalSampler.Sink sink;
 
     public TunHandshakeRun(final int concurrency, final double warmupS, final double durationS)
     {
-        if (concurrency < 1 || concurrency > 256)
+        this(new Options(concurrency, 0, LoadSettings.Close.RST, Cidr.parse(LoadSettings.DEFAULT_SOURCES), warmupS,
+            durationS, 100), IntervalSampler.Sink.NONE);
+    }
+
+    /** @param sink sees every interval histogram of every scenario (tagged), e.g. an hlog writer; may be null. */
+    public TunHandshakeRun(final Options options, final IntervalSink sink)
+    {
+        this(options, sink == null ? IntervalSampler.Sink.NONE : sink::onInterval);
+    }
+
+    private TunHandshakeRun(final Options options, final IntervalSampler.Sink sink)
+    {
+        checkSources(options.sources());
+        this.options = options;
+        this.sink = sink;
+    }
+
+    /** Sees each interval histogram (values in ns, epoch-ms timestamps set) on the run's thread; reused afterwards. */
+    @FunctionalInterface
+    public interface IntervalSink
+    {
+        void onInterval(String tag, Histogram interval);
+    }
+
+    /** The sources must suit the TUN network and must not overlap the veth subnet (whose answers go over veth). */
+    public static Cidr checkSources(final Cidr sources)
+    {
+        LoadSettings.parseSources(sources.toString(), TUN_NETWORK);
+        final Cidr veth = new Cidr(VETH_SERVER.network(), VETH_SERVER.prefixLength());
+        if (sources.contains(veth.network()) || veth.contains(sources.network()))
         {
-            throw new IllegalArgumentException("--concurrency " + concurrency + " is out of range for --tun: allowed 1..256");
+            throw new IllegalArgumentException("--sources " + sources + " is not allowed: it overlaps " + veth
+                + ", the veth subnet of the kernel baseline; e.g. " + LoadSettings.DEFAULT_SOURCES);
         }
-        if (!(durationS > 0 && durationS <= 600) || !(warmupS >= 0 && warmupS <= 600))
-        {
-            throw new IllegalArgumentException("--duration-s " + durationS + " / --warmup-s " + warmupS
-                + " out of range: duration 0 < d <= 600, warm-up 0 <= w <= 600");
-        }
-        this.concurrency = concurrency;
-        this.warmupS = warmupS;
-        this.durationS = durationS;
+        return sources;
+    }
+
+    public Options options()
+    {
+        return options;
     }
 
     public List<Scenario> run() throws Exception
@@ -64,21 +179,31 @@ public final class TunHandshakeRun
         final String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         final List<Scenario> results = new ArrayList<>();
         results.add(againstSynpipe("synpipe-b" + tag));
-        results.add(againstKernel("synpipe-c" + tag, "synpipe-s" + tag));
+        results.addAll(againstKernelServer("synpipe-c" + tag, "synpipe-s" + tag));
         return results;
     }
 
     private Scenario againstSynpipe(final String ns) throws Exception
     {
-        final ServeSettings settings = ServeSettings.parse(ns, "spbench0", List.of("198.18.0.1/15"),
-            List.of("198.18.0.2:" + PORT + "=close"), "close", 100, 0);
-        try (TunServer server = TunServer.start(settings))
+        Netns.add(ns);
+        try
         {
-            return clients("kernel -> synpipe (TUN)", ns, new InetSocketAddress("198.18.0.2", PORT));
+            KernelClients.tuneNamespace(ns);
+            final ServeSettings settings = ServeSettings.parse(ns, "spbench0", List.of(TUN_NETWORK.toString()),
+                List.of(SYNPIPE_ADDRESS + ":" + PORT + "=close"), "close", options.mslMs(), 0);
+            try (TunServer server = TunServer.start(settings))
+            {
+                return kernelClients(KERNEL_TO_SYNPIPE, "kernel-synpipe", ns, new InetSocketAddress(SYNPIPE_ADDRESS, PORT));
+            }
+        }
+        finally
+        {
+            Netns.delete(ns);
         }
     }
 
-    private Scenario againstKernel(final String clientNs, final String serverNs) throws Exception
+    /** Scenarios 2 and 3: one kernel server in {@code serverNs}, reached over the TUN and over veth. */
+    private List<Scenario> againstKernelServer(final String clientNs, final String serverNs) throws Exception
     {
         Netns.add(clientNs);
         try
@@ -87,48 +212,29 @@ public final class TunHandshakeRun
             try
             {
                 Netns.ip(clientNs, "link", "add", "spveth0", "type", "veth", "peer", "name", "spveth1", "netns", serverNs);
-                Netns.ip(clientNs, "addr", "add", "198.18.1.1/24", "dev", "spveth0");
-                Netns.ip(serverNs, "addr", "add", "198.18.1.2/24", "dev", "spveth1");
+                Netns.ip(clientNs, "addr", "add", VETH_CLIENT.toString(), "dev", "spveth0");
+                Netns.ip(serverNs, "addr", "add", VETH_SERVER.toString(), "dev", "spveth1");
                 for (final String[] link : new String[][]{{clientNs, "spveth0"}, {serverNs, "spveth1"}, {clientNs, "lo"},
                     {serverNs, "lo"}})
                 {
                     Netns.ip(link[0], "link", "set", link[1], "up");
                 }
-                final AtomicBoolean stop = new AtomicBoolean();
-                final ServerSocket server = Netns.call(serverNs, () ->
+                KernelClients.tuneNamespace(clientNs);
+                KernelServer.tuneNamespace(serverNs);
+                final LoadSettings settings = options.ratePerS() > 0
+                    ? LoadSettings.openLoop(options.sources(), TUN_NETWORK.address(), PORT, options.ratePerS(),
+                    options.close(), OPEN_LOOP_MAX_IN_FLIGHT)
+                    : LoadSettings.closedLoop(options.sources(), TUN_NETWORK.address(), PORT, options.concurrency(),
+                    options.close());
+                final TcpConfig config = new TcpConfig().maxConnections(GENERATOR_TABLE).mslMs(options.mslMs());
+                try (TunLoad load = TunLoad.start(serverNs, "spload0", TUN_NETWORK, 1, config, settings);
+                     KernelServer server = KernelServer.start(
+                         serverNs, new InetSocketAddress("0.0.0.0", PORT), ACCEPT_THREADS, false))
                 {
-                    final ServerSocket s = new ServerSocket();
-                    s.setReuseAddress(true);
-                    s.bind(new InetSocketAddress("198.18.1.2", PORT), 4096);
-                    return s;
-                });
-                final Thread acceptor = Thread.ofPlatform().daemon().name("kernel-server").start(() ->
-                {
-                    while (!stop.get())
-                    {
-                        try (Socket accepted = server.accept())
-                        {
-                            // close right after the handshake, like synpipe's close mode
-                            accepted.getInputStream().available();
-                        }
-                        catch (final IOException ex)
-                        {
-                            if (stop.get())
-                            {
-                                return;
-                            }
-                        }
-                    }
-                });
-                try
-                {
-                    return clients("kernel -> kernel (veth)", clientNs, new InetSocketAddress("198.18.1.2", PORT));
-                }
-                finally
-                {
-                    stop.set(true);
-                    server.close();
-                    acceptor.join(5_000);
+                    final Scenario generator = generator(load);
+                    final Scenario kernel = kernelClients(KERNEL_TO_KERNEL, "kernel-kernel", clientNs,
+                        new InetSocketAddress(VETH_SERVER.address(), PORT));
+                    return List.of(generator, kernel);
                 }
             }
             finally
@@ -142,78 +248,37 @@ public final class TunHandshakeRun
         }
     }
 
-    /** {@code concurrency} kernel client threads in {@code ns}: connect, record, close with RST; warm-up, then measure. */
-    private Scenario clients(final String name, final String ns, final InetSocketAddress target) throws Exception
+    private Scenario generator(final TunLoad load) throws Exception
     {
+        final long warmupNs = (long)(options.warmupS() * 1e9);
+        final long durationNs = (long)(options.durationS() * 1e9);
         final long startNs = System.nanoTime();
-        final long measureFromNs = startNs + (long)(warmupS * 1e9);
-        final long endNs = measureFromNs + (long)(durationS * 1e9);
-        final Histogram[] latencies = new Histogram[concurrency];
-        final long[] counts = new long[concurrency];
-        final long[] errors = new long[concurrency];
-        final Thread[] threads = new Thread[concurrency];
-        final Exception[] failure = new Exception[1];
-        for (int t = 0; t < concurrency; t++)
+        load.run(warmupNs, durationNs, 0);
+        final IntervalSampler sampler = new IntervalSampler(load.generator(0).recorder(),
+            load.generator(0).expectedIntervalNs(), "synpipe-kernel", sink)
+            .openAt(startNs + warmupNs).sampleUntil(startNs + warmupNs + durationNs);
+        if (!load.awaitFinished(FINISH_TIMEOUT_MS))
         {
-            final int index = t;
-            latencies[t] = new Histogram(60_000_000_000L, 3);
-            threads[t] = Thread.ofPlatform().name("client-" + t).start(() ->
-            {
-                try
-                {
-                    Netns.call(ns, () ->
-                    {
-                        while (true)
-                        {
-                            final long t0 = System.nanoTime();
-                            if (t0 - endNs >= 0)
-                            {
-                                return null;
-                            }
-                            try (Socket socket = new Socket())
-                            {
-                                socket.setSoLinger(true, 0);
-                                socket.connect(target, CONNECT_TIMEOUT_MS);
-                                final long t1 = System.nanoTime();
-                                if (t0 - measureFromNs >= 0)
-                                {
-                                    latencies[index].recordValue(t1 - t0);
-                                    counts[index]++;
-                                }
-                            }
-                            catch (final IOException ex)
-                            {
-                                if (t0 - measureFromNs >= 0)
-                                {
-                                    errors[index]++;
-                                }
-                            }
-                        }
-                    });
-                }
-                catch (final Exception ex)
-                {
-                    failure[0] = ex;
-                }
-            });
+            load.stopStarting();
         }
-        for (final Thread thread : threads)
-        {
-            thread.join();
-        }
-        if (failure[0] != null)
-        {
-            throw failure[0];
-        }
-        final Histogram all = new Histogram(60_000_000_000L, 3);
-        long total = 0;
-        long totalErrors = 0;
-        for (int t = 0; t < concurrency; t++)
-        {
-            all.add(latencies[t]);
-            total += counts[t];
-            totalErrors += errors[t];
-        }
-        return new Scenario(name, total, totalErrors, durationS, all);
+        sampler.takeRest();
+        final LoadStats stats = load.stats();
+        return new Scenario(SYNPIPE_TO_KERNEL, "synpipe-kernel", stats.handshakes(), stats.errorsByKind(),
+            options.durationS(), sampler.total(), sampler.counts());
+    }
+
+    private Scenario kernelClients(final String name, final String tag, final String ns, final InetSocketAddress target)
+        throws Exception
+    {
+        final Recorder recorder = new Recorder(IntervalSampler.MAX_LATENCY_NS, 3);
+        final long measureFromNs = System.nanoTime() + (long)(options.warmupS() * 1e9);
+        final long endNs = measureFromNs + (long)(options.durationS() * 1e9);
+        final KernelClients clients = KernelClients.start(ns, target, options.concurrency(), options.close(), recorder,
+            measureFromNs, endNs);
+        final IntervalSampler sampler = new IntervalSampler(recorder, tag, sink).openAt(measureFromNs).sampleUntil(endNs);
+        clients.join();
+        sampler.takeRest();
+        return new Scenario(name, tag, clients.handshakes(), clients.errorsByKind(), options.durationS(),
+            sampler.total(), sampler.counts());
     }
 }

@@ -11,6 +11,9 @@ import io.synpipe.report.HlogWriter;
 import io.synpipe.report.HtmlReport;
 import io.synpipe.report.LatencyScenario;
 import io.synpipe.report.PercentileTable;
+import io.synpipe.tun.Cidr;
+import io.synpipe.tun.load.LoadSettings;
+import io.synpipe.tun.load.OpenLoopSchedule;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +82,10 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--tun", description = {
         "instead: handshakes against real Linux sockets, in namespaces this run creates and deletes",
-        "(198.18.0.0/15): kernel clients -> synpipe on a TUN device, and kernel clients -> kernel server",
-        "over veth (the baseline); needs root; --concurrency is the number of client threads"})
+        "(198.18.0.0/15): kernel clients -> synpipe on a TUN device; synpipe as load generator -> a kernel",
+        "server over the TUN; kernel clients -> the same kernel server over veth (the baseline); needs root;",
+        "--concurrency is the number of kernel client threads and the generator's handshakes in flight;",
+        "--close, --msl-ms (synpipe's TIME-WAIT), --json, --hlog and --report apply"})
     private boolean tun;
 
     @Option(names = "--duration-s", defaultValue = "5", description = "with --tun: seconds measured per scenario (default ${DEFAULT-VALUE})")
@@ -89,12 +94,27 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--warmup-s", defaultValue = "1", description = "with --tun: seconds before measuring (default ${DEFAULT-VALUE})")
     private double warmupS;
 
+    @Option(names = "--rate", paramLabel = "R", description = {
+        "with --tun: the synpipe load generator runs open loop, starting R connections per second at a constant",
+        "schedule (latency with coordinated-omission correction); without it, closed loop with --concurrency in",
+        "flight. Kernel clients are always closed loop"})
+    private Long rate;
+
+    @Option(names = "--sources", paramLabel = "CIDR", description = {
+        "with --tun: the generator's source addresses, inside 198.18.0.0/15 without the kernel's 198.18.0.1",
+        "(default " + LoadSettings.DEFAULT_SOURCES + "); addresses x ports 1024..65535 give the 4-tuples"})
+    private String sources;
+
     @Override
     public Integer call() throws Exception
     {
         if (tun)
         {
             return callTun();
+        }
+        if (rate != null || sources != null)
+        {
+            throw new IllegalArgumentException((rate != null ? "--rate" : "--sources") + " applies only with --tun");
         }
         if (connections < 1 || connections > 1_000_000_000L)
         {
@@ -265,46 +285,83 @@ public final class BenchCommand implements Callable<Integer>
         }
     }
 
+    /** {@code --tun}: arguments checked before anything is set up, then the three scenarios. */
     private Integer callTun() throws Exception
     {
-        final List<Scenario> scenarios =
-            new TunHandshakeRun(concurrency, warmupS, durationS).run();
+        final LoadSettings.Close mode = LoadSettings.Close.parse(close);
+        final Cidr sourceNetwork = TunHandshakeRun.checkSources(
+            LoadSettings.parseSources(sources == null ? LoadSettings.DEFAULT_SOURCES : sources, TunHandshakeRun.TUN_NETWORK));
+        if (rate != null && (rate < 1 || rate > OpenLoopSchedule.MAX_RATE_PER_S))
+        {
+            throw new IllegalArgumentException("--rate " + rate + " is out of range: allowed 1.."
+                + OpenLoopSchedule.MAX_RATE_PER_S + " (leave it out for a closed loop)");
+        }
+        final TunHandshakeRun.Options options = new TunHandshakeRun.Options(concurrency, rate == null ? 0 : rate, mode,
+            sourceNetwork, warmupS, durationS, mslMs);
+        if (quiet && json)
+        {
+            throw new IllegalArgumentException("--quiet and --json cannot be used together: choose one");
+        }
+        if (hlog != null)
+        {
+            checkHlogPath(hlog);
+        }
+        if (report != null)
+        {
+            createReportDirectory(report);
+        }
+        final TunBenchOutput output = new TunBenchOutput(options);
+        final HlogWriter hlogWriter = hlog == null ? null : new HlogWriter(hlog);
+        final List<Scenario> scenarios;
+        try
+        {
+            if (hlogWriter != null)
+            {
+                hlogWriter.start(System.currentTimeMillis(), "synpipe bench --tun: " + output.setting()
+                    + "; values in ns; one tag per scenario: kernel-synpipe, synpipe-kernel, kernel-kernel");
+            }
+            scenarios = new TunHandshakeRun(options, hlogWriter == null ? null : hlogWriter::write).run();
+        }
+        finally
+        {
+            if (hlogWriter != null)
+            {
+                hlogWriter.close();
+            }
+        }
+        final List<LatencyScenario> latencies = scenarios.stream().map(Scenario::latencyScenario).toList();
+        Path reportFile = null;
+        if (report != null)
+        {
+            try
+            {
+                reportFile = HtmlReport.write(report, "synpipe bench --tun: handshakes against Linux sockets",
+                    output.notes(), latencies);
+            }
+            catch (final UncheckedIOException e)
+            {
+                throw new IllegalStateException("--report " + report + ": " + e.getMessage(), e);
+            }
+        }
         final PrintStream out = System.out;
-        final double ratio = scenarios.get(0).handshakesPerSecond() / Math.max(1e-9, scenarios.get(1).handshakesPerSecond());
         if (json)
         {
-            final StringBuilder sb = new StringBuilder("{\"concurrency\":").append(concurrency).append(",\"scenarios\":[");
-            for (int i = 0; i < scenarios.size(); i++)
-            {
-                final Scenario sc = scenarios.get(i);
-                final Histogram h = sc.latencyNs();
-                sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"name\":\"%s\",\"handshakes\":%d,\"errors\":%d,\"handshakes_per_s\":%.1f,"
-                        + "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p99_9_us\":%.3f,\"max_us\":%.3f}",
-                    sc.name(), sc.handshakes(), sc.errors(), sc.handshakesPerSecond(), h.getValueAtPercentile(50) / 1e3,
-                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3));
-            }
-            out.println(sb.append("],\"ratio\":").append(String.format(Locale.ROOT, "%.3f", ratio)).append('}'));
+            out.println(output.json(scenarios));
         }
         else if (!quiet)
         {
-            out.printf(Locale.ROOT, "synpipe bench --tun: %d kernel client threads, %.1f s warm-up, %.1f s measured per scenario%n",
-                concurrency, warmupS, durationS);
-            for (final Scenario sc : scenarios)
+            output.table(out, scenarios);
+            if (hlogWriter != null)
             {
-                final Histogram h = sc.latencyNs();
-                out.printf(Locale.ROOT, "%-26s %,10.0f handshakes/s  connect() µs p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  errors %d%n",
-                    sc.name(), sc.handshakesPerSecond(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, sc.errors());
+                out.printf(Locale.ROOT, "hlog         %s (%d interval histograms)%n", hlog, hlogWriter.intervals());
             }
-            out.printf(Locale.ROOT, "synpipe / kernel baseline: %.2fx%n", ratio);
+            if (reportFile != null)
+            {
+                out.printf(Locale.ROOT, "report       %s%n", reportFile);
+                out.print(new PercentileTable(latencies).render());
+            }
         }
-        long errors = 0;
-        for (final Scenario sc : scenarios)
-        {
-            errors += sc.errors();
-        }
-        return errors == 0 ? 0 : 1;
+        return scenarios.stream().mapToLong(Scenario::errors).sum() == 0 ? 0 : 1;
     }
 
     private void table(final PrintStream out, final Result r, final CloseMode mode)

@@ -1,5 +1,6 @@
 package io.synpipe.cli;
 
+import io.synpipe.tun.Cidr;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
@@ -194,7 +195,7 @@ class BenchCommandTest
     }
 
     @Test
-    void benchTun_kernelClientsAgainstSynpipeAndKernel_bothScenariosMeasured() throws Exception
+    void benchTun_threeScenarios_measuredAndWrittenToJsonHlogAndReport() throws Exception
     {
         final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
             StandardCharsets.US_ASCII).strip());
@@ -202,10 +203,108 @@ class BenchCommandTest
         {
             org.junit.jupiter.api.Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
         }
-        final Run r = run("bench", "--tun", "--duration-s", "1", "--warmup-s", "0.2", "--concurrency", "2", "--json");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("\"name\":\"kernel -> synpipe (TUN)\"").contains("\"name\":\"kernel -> kernel (veth)\"")
+        final Path hlog = dir.resolve("tun.hlog");
+        final Path report = dir.resolve("tun-report");
+        final Run r = run("bench", "--tun", "--duration-s", "0.6", "--warmup-s", "0.1", "--concurrency", "2",
+            "--msl-ms", "50", "--json", "--hlog", hlog.toString(), "--report", report.toString());
+        assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("\"name\":\"kernel -> synpipe (TUN)\"", "\"name\":\"synpipe -> kernel (TUN)\"",
+                "\"name\":\"kernel -> kernel (veth)\"", "\"ratio\":", "\"ratio_generator\":",
+                "\"errors_by_kind\":{\"refused\":0,\"timeout\":0,\"reset\":0,\"local-refused\":0,\"behind\":0,\"other\":0}")
             .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
+        final java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile()))
+        {
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null)
+            {
+                counts.merge(h.getTag(), ((org.HdrHistogram.Histogram)h).getTotalCount(), Long::sum);
+            }
+        }
+        assertThat(counts).containsOnlyKeys("kernel-synpipe", "synpipe-kernel", "kernel-kernel");
+        assertThat(counts.values()).allMatch(n -> n > 0);
+        final String html = Files.readString(report.resolve("report.html"), StandardCharsets.UTF_8);
+        assertThat(html).contains("data-scenario=\"kernel -&gt; synpipe (TUN)\"")
+            .contains("data-scenario=\"synpipe -&gt; kernel (TUN)\"").contains("data-scenario=\"kernel -&gt; kernel (veth)\"");
+    }
+
+    @Test
+    void benchTun_rateOutOfRange_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--rate", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip())
+            .isEqualTo("synpipe: --rate 0 is out of range: allowed 1..10000000 (leave it out for a closed loop)");
+    }
+
+    @Test
+    void benchTun_rateNotANumber_oneLineErrorNamingTheValue()
+    {
+        final Run r = run("bench", "--tun", "--rate", "fast");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("fast").contains("--rate");
+    }
+
+    @Test
+    void benchTun_sourcesHoldingTheKernelAddress_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--sources", "198.18.0.0/16");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources 198.18.0.0/16 is not allowed: it contains the kernel's "
+            + "address 198.18.0.1; e.g. 198.18.128.0/17");
+    }
+
+    @Test
+    void benchTun_sourcesOutsideTheBenchmarkingRange_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--sources", "10.1.0.0/16");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources '10.1.0.0/16' is not allowed: 10.1.0.0 is outside the "
+            + "benchmarking ranges 198.18.0.0/15 and 2001:2:0:0:0:0:0:0/48 (synpipe uses no other addresses)"
+            .replace("2001:2:0:0:0:0:0:0/48", Cidr.BENCHMARK_V6.toString()));
+    }
+
+    @Test
+    void benchTun_sourcesNotACidr_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--sources", "many");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources 'many' is not allowed: expected ADDRESS/PREFIX, e.g. 198.18.0.1/15");
+    }
+
+    @Test
+    void benchTun_sourcesOverlappingTheVethSubnet_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--sources", "198.18.1.0/24");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources 198.18.1.0/24 is not allowed: it overlaps 198.18.1.0/24, "
+            + "the veth subnet of the kernel baseline; e.g. 198.18.128.0/17");
+    }
+
+    @Test
+    void benchTun_unknownCloseMode_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--close", "linger");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --close 'linger' is not allowed: use rst or fin");
+    }
+
+    @Test
+    void benchTun_mslOutOfRange_oneLineError()
+    {
+        final Run r = run("bench", "--tun", "--msl-ms", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --msl-ms 0 is out of range for --tun: allowed 1..60000");
+    }
+
+    @Test
+    void bench_rateOrSourcesWithoutTun_oneLineError()
+    {
+        assertThat(run("bench", "--rate", "1000").err().strip()).isEqualTo("synpipe: --rate applies only with --tun");
+        final Run r = run("bench", "--sources", "198.18.128.0/17");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources applies only with --tun");
     }
 
     @Test

@@ -1,0 +1,110 @@
+package io.synpipe.tun.load;
+
+import io.synpipe.tun.Cidr;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/**
+ * The local (source address, source port) pairs a load generator opens its connections from, in a fixed order that
+ * changes the address first and the port second: tuple {@code i} is address {@code i mod A} and port
+ * {@code FIRST_PORT + (i / A) mod P}, so consecutive connections come from different addresses and a 4-tuple comes
+ * back only after {@code A x P} connections (a /17 gives 32,768 x 64,512, about 2.1 billion). The generator is
+ * never limited by 64 K ephemeral ports, and by TIME-WAIT only if it cycles through all of them within 2 MSL.
+ * <p>
+ * Several engines share the space by striding: engine {@code k} of {@code n} takes tuples {@code k, k + n, ...}.
+ * {@link #next} allocates nothing.
+ */
+public final class SourceTuples
+{
+    /** The lowest source port used (below it are the well-known ports). */
+    public static final int FIRST_PORT = 1024;
+    /** Source ports per address: 1024..65535. */
+    public static final int PORTS = 65_536 - FIRST_PORT;
+
+    private final int firstAddress;
+    private final int addresses;
+    private final long period;
+    private final long stride;
+    private long index;
+    private int address;
+    private int port;
+
+    /**
+     * @param sources the source network: IPv4; every address in it is used.
+     * @param first   the first tuple this engine takes (its index among the engines sharing the space).
+     * @param stride  how many engines share the space (1 for one engine).
+     */
+    public SourceTuples(final Cidr sources, final int first, final int stride)
+    {
+        if (!sources.isV4())
+        {
+            throw new IllegalArgumentException("--sources " + sources + " is not allowed: IPv4 only for now");
+        }
+        if (stride < 1 || first < 0 || first >= stride)
+        {
+            throw new IllegalArgumentException("engine " + first + " of " + stride + " is out of range: allowed 0.."
+                + (stride - 1) + " of at least 1");
+        }
+        this.firstAddress = toInt(sources.network());
+        this.addresses = 1 << (32 - sources.prefixLength());
+        this.period = (long)addresses * PORTS;
+        this.stride = stride;
+        this.index = first;
+    }
+
+    /** Number of source addresses. */
+    public int addresses()
+    {
+        return addresses;
+    }
+
+    /** Tuples before the sequence repeats. */
+    public long period()
+    {
+        return period;
+    }
+
+    /** Moves to the next tuple; read it with {@link #address()} and {@link #port()}. */
+    public void next()
+    {
+        final long i = index;
+        index = (index + stride) % period;
+        address = firstAddress + (int)(i % addresses);
+        port = FIRST_PORT + (int)((i / addresses) % PORTS);
+    }
+
+    /** The current tuple's source address (IPv4, as an int in network order of bits). */
+    public int address()
+    {
+        return address;
+    }
+
+    /** The current tuple's source port. */
+    public int port()
+    {
+        return port;
+    }
+
+    /** The index of the tuple {@link #next} takes next. */
+    public long nextIndex()
+    {
+        return index;
+    }
+
+    /** Moves to tuple {@code index} (tests: come back to tuples still in use). */
+    void seek(final long index)
+    {
+        this.index = Math.floorMod(index, period);
+    }
+
+    static int toInt(final InetAddress address)
+    {
+        if (!(address instanceof Inet4Address))
+        {
+            throw new IllegalArgumentException(address + " is not IPv4");
+        }
+        final byte[] b = address.getAddress();
+        return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    }
+}

@@ -1,0 +1,111 @@
+package io.synpipe.tun.load;
+
+import io.synpipe.tun.Cidr;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SourceTuplesTest
+{
+    private static final int BASE = (198 << 24) | (18 << 16) | (128 << 8);
+
+    @Test
+    void next_oneEngine_changesAddressFirstThenPort()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse("198.18.128.0/30"), 0, 1);
+
+        final int[][] expected = {{0, 1024}, {1, 1024}, {2, 1024}, {3, 1024}, {0, 1025}, {1, 1025}};
+        for (final int[] tuple : expected)
+        {
+            tuples.next();
+            assertThat(tuples.address()).isEqualTo(BASE + tuple[0]);
+            assertThat(tuples.port()).isEqualTo(tuple[1]);
+        }
+    }
+
+    @Test
+    void next_acrossThePeriod_wrapsToTheFirstTupleAndRepeatsNoneBefore()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse("198.18.128.0/31"), 0, 1);
+        assertThat(tuples.period()).isEqualTo(2L * SourceTuples.PORTS);
+
+        final Set<Long> seen = new HashSet<>();
+        for (long i = 0; i < tuples.period(); i++)
+        {
+            tuples.next();
+            assertThat(tuples.port()).isBetween(SourceTuples.FIRST_PORT, 65_535);
+            assertThat(seen.add(((long)tuples.address() << 16) | tuples.port())).isTrue();
+        }
+        tuples.next();
+        assertThat(tuples.address()).isEqualTo(BASE);
+        assertThat(tuples.port()).isEqualTo(SourceTuples.FIRST_PORT);
+    }
+
+    @Test
+    void next_twoEnginesStriding_shareTheSpaceWithoutOverlap()
+    {
+        final SourceTuples even = new SourceTuples(Cidr.parse("198.18.128.0/30"), 0, 2);
+        final SourceTuples odd = new SourceTuples(Cidr.parse("198.18.128.0/30"), 1, 2);
+        final Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++)
+        {
+            even.next();
+            odd.next();
+            assertThat(seen.add(((long)even.address() << 16) | even.port())).isTrue();
+            assertThat(seen.add(((long)odd.address() << 16) | odd.port())).isTrue();
+        }
+        assertThat(seen).hasSize(2000);
+    }
+
+    @Test
+    void next_addressNotOnNetworkBoundary_usesTheWholeNetwork()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse("198.18.128.77/17"), 0, 1);
+        tuples.next();
+        assertThat(tuples.address()).isEqualTo(BASE);
+        assertThat(tuples.addresses()).isEqualTo(32_768);
+    }
+
+    @Test
+    void constructor_engineIndexOutOfRange_throwsNamingIt()
+    {
+        assertThatThrownBy(() -> new SourceTuples(Cidr.parse("198.18.128.0/17"), 2, 2))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("engine 2 of 2");
+    }
+
+    @Test
+    void parseSources_insideTheTunNetwork_accepted()
+    {
+        assertThat(LoadSettings.parseSources("198.18.128.0/17", Cidr.parse("198.18.0.1/15")))
+            .isEqualTo(Cidr.parse("198.18.128.0/17"));
+        assertThat(LoadSettings.parseSources("198.19.0.0/17", Cidr.parse("198.18.0.1/15")).prefixLength()).isEqualTo(17);
+    }
+
+    @Test
+    void parseSources_containsTheKernelAddress_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.parseSources("198.18.0.0/16", Cidr.parse("198.18.0.1/15")))
+            .hasMessage("--sources 198.18.0.0/16 is not allowed: it contains the kernel's address 198.18.0.1; "
+                + "e.g. 198.18.128.0/17");
+    }
+
+    @Test
+    void parseSources_outsideTheTunNetworkOrTooWide_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.parseSources("198.18.128.0/17", Cidr.parse("198.18.0.1/24")))
+            .hasMessageStartingWith("--sources 198.18.128.0/17 is not allowed: it must lie inside the TUN network 198.18.0.0/24");
+        assertThatThrownBy(() -> LoadSettings.parseSources("10.0.0.0/17", Cidr.parse("198.18.0.1/15")))
+            .hasMessageStartingWith("--sources '10.0.0.0/17' is not allowed: 10.0.0.0 is outside the benchmarking ranges");
+    }
+
+    @Test
+    void parseSources_holdsTheBroadcastAddress_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.parseSources("198.19.255.0/24", Cidr.parse("198.18.0.1/15")))
+            .hasMessageContaining("first or last address of the TUN network 198.18.0.0/15");
+    }
+}
