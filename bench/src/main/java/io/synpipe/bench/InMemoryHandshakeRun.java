@@ -4,6 +4,7 @@ import io.synpipe.jfr.JfrTcpHandler;
 import io.synpipe.sim.InMemoryWire;
 import io.synpipe.sim.WireFaults;
 import io.synpipe.table.ConnectionTable;
+import io.synpipe.table.Tcb;
 import io.synpipe.tcp.CloseReason;
 import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tcp.TcpEngine;
@@ -11,7 +12,10 @@ import io.synpipe.tcp.TcpHandler;
 import io.synpipe.wire.IpAddress;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The quick-start job: a client engine and a server engine on one thread, joined by an {@link InMemoryWire},
@@ -40,7 +44,8 @@ public final class InMemoryHandshakeRun
      */
     public record Result(
         long handshakes, long elapsedNs, Histogram clientLatencyNs, Histogram serverLatencyNs, long failures,
-        long packets, TcpEngine client, TcpEngine server, long serverFailures)
+        long packets, TcpEngine client, TcpEngine server, long serverFailures, Histogram lifetimeNs,
+        Histogram firstByteNs)
     {
         public double handshakesPerSecond()
         {
@@ -83,6 +88,10 @@ public final class InMemoryHandshakeRun
     private static final int SERVER_PORT = 80;
     private static final int FIRST_PORT = 1024;
     private static final int PORTS = 65_536 - FIRST_PORT;
+    private static final int SLOT_BYTES = 1600;
+    private static final long STALL_NS = 10_000_000_000L;
+    /** Largest request (and response) of {@link #requestBytes}: fits the default send buffer at once. */
+    public static final int MAX_REQUEST_BYTES = 65_535;
 
     private final int concurrency;
     private final CloseMode closeMode;
@@ -90,6 +99,10 @@ public final class InMemoryHandshakeRun
     private final TcpEngine client;
     private final TcpEngine server;
     private final InMemoryWire wire;
+    /** Client side: SYN sent -> the connection left the client (onClosed). */
+    private final Histogram lifetimeNs = new Histogram(MAX_LATENCY_NS, 3);
+    /** Client side, with a request: SYN sent -> first byte of the response received. */
+    private final Histogram firstByteNs = new Histogram(MAX_LATENCY_NS, 3);
     private final Histogram clientLatencyNs = new Histogram(MAX_LATENCY_NS, 3);
     private final Histogram serverLatencyNs = new Histogram(MAX_LATENCY_NS, 3);
     private final Recorder clientRecorder = new Recorder(MAX_LATENCY_NS, 3);
@@ -109,6 +122,9 @@ public final class InMemoryHandshakeRun
     private long serverFailures;
     private long nextTuple;
     private boolean recording;
+    private final long baseNs = System.nanoTime();
+    private int requestBytes;
+    private UnsafeBuffer payload;
 
     public InMemoryHandshakeRun(final int concurrency, final CloseMode closeMode, final boolean ipv6, final long mslMs)
     {
@@ -156,7 +172,8 @@ public final class InMemoryHandshakeRun
             .mslMs(mslMs);
         final TcpConfig serverConfig = new TcpConfig().maxConnections(closeMode == CloseMode.FIN ? 1 << 20 : tableSize)
             .mslMs(mslMs);
-        this.wire = new InMemoryWire(WireFaults.none(), Math.max(4096, concurrency * 8), 256);
+        // slots take a full-sized segment (MSS 1460 + IPv6, TCP and option headers) for runs with a request
+        this.wire = new InMemoryWire(WireFaults.none(), Math.max(4096, concurrency * 8), SLOT_BYTES);
         final TcpHandler clientHandler = jfrEvents
             ? new JfrTcpHandler(new ClientHandler(), SystemNanoClock.INSTANCE) : new ClientHandler();
         final TcpHandler serverHandler = jfrEvents
@@ -172,12 +189,31 @@ public final class InMemoryHandshakeRun
         server.listen(serverHi, serverLo, SERVER_PORT);
     }
 
+    /**
+     * With {@code bytes} > 0 each connection carries one exchange before it closes: the client sends {@code bytes},
+     * the server answers with as many, and the client's time to first byte (SYN sent -> first response byte) is
+     * recorded. 0 (the default): the client closes right after the handshake.
+     */
+    public InMemoryHandshakeRun requestBytes(final int bytes)
+    {
+        if (bytes < 0 || bytes > MAX_REQUEST_BYTES)
+        {
+            throw new IllegalArgumentException("--request-bytes " + bytes + " is out of range: allowed 0.."
+                + MAX_REQUEST_BYTES + " (0: no request)");
+        }
+        requestBytes = bytes;
+        payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(64, bytes), 64));
+        return this;
+    }
+
     /** Runs {@code warmup} handshakes unrecorded, then {@code handshakes} recorded ones. */
     public Result run(final long warmup, final long handshakes)
     {
         drive(warmup);
         clientLatencyNs.reset();
         serverLatencyNs.reset();
+        lifetimeNs.reset();
+        firstByteNs.reset();
         // taken before the recorders stamp their first interval, so no interval starts before the base time
         final long startEpochMs = System.currentTimeMillis();
         clientRecorder.reset();
@@ -197,7 +233,7 @@ public final class InMemoryHandshakeRun
         takeInterval(endNs);
         final long elapsedNs = endNs - startNs;
         return new Result(handshakes, elapsedNs, clientLatencyNs, serverLatencyNs, failures,
-            wire.delivered() - packetsBefore, client, server, serverFailures);
+            wire.delivered() - packetsBefore, client, server, serverFailures, lifetimeNs, firstByteNs);
     }
 
     private void drive(final long count)
@@ -205,9 +241,23 @@ public final class InMemoryHandshakeRun
         completed = 0;
         long started = 0;
         long pollCounter = 0;
+        long progressAt = 0;
+        long progressNs = System.nanoTime();
         while (completed < count)
         {
             long nowNs = System.nanoTime();
+            if (completed != progressAt)
+            {
+                progressAt = completed;
+                progressNs = nowNs;
+            }
+            else if (nowNs - progressNs > STALL_NS)
+            {
+                // bounded in time: a run that stops making progress is a bug to report, not to wait for
+                throw new IllegalStateException("no connection completed in " + STALL_NS / 1_000_000_000L
+                    + " s (" + completed + " of " + count + " done, " + inFlight + " in flight); client "
+                    + client.counters().eventSnapshot() + ", server " + server.counters().eventSnapshot());
+            }
             wire.nowNs(nowNs);
             while (inFlight < concurrency && started < count)
             {
@@ -271,8 +321,12 @@ public final class InMemoryHandshakeRun
             return false;
         }
         inFlight++;
+        client.userData(handle, nowNs - baseNs);
         return true;
     }
+
+    /** Client user data: bytes of the response received (high 16 bits), SYN time - baseNs (low 48 bits). */
+    private static final long SENT_AT_MASK = (1L << 48) - 1;
 
     private final class ClientHandler implements TcpHandler
     {
@@ -284,6 +338,32 @@ public final class InMemoryHandshakeRun
                 clientRecorder.recordValue(Math.min(Math.max(client.handshakeNs(handle), 0), MAX_LATENCY_NS));
             }
             completed++;
+            if (requestBytes > 0)
+            {
+                client.send(handle, payload, 0, requestBytes, System.nanoTime());
+                return;
+            }
+            end(handle);
+        }
+
+        @Override
+        public void onData(final long handle, final DirectBuffer buffer, final int offset, final int length)
+        {
+            final long userData = client.userData(handle);
+            final long received = (userData >>> 48) + length;
+            if (userData >>> 48 == 0 && recording)
+            {
+                firstByteNs.recordValue(clamp(System.nanoTime() - baseNs - (userData & SENT_AT_MASK)));
+            }
+            client.userData(handle, (Math.min(received, 0xFFFF) << 48) | (userData & SENT_AT_MASK));
+            if (received >= requestBytes)
+            {
+                end(handle);
+            }
+        }
+
+        private void end(final long handle)
+        {
             if (closeMode == CloseMode.RST)
             {
                 client.abort(handle);
@@ -297,6 +377,12 @@ public final class InMemoryHandshakeRun
         @Override
         public void onClosed(final long handle, final CloseReason reason)
         {
+            // the connection is gone from the table by now; its TCB still holds the user data until the slot is reused
+            final Tcb closed = client.tcbAtClose(handle);
+            if (recording && closed != null)
+            {
+                lifetimeNs.recordValue(clamp(System.nanoTime() - baseNs - (closed.userData() & SENT_AT_MASK)));
+            }
             inFlight--;
             if (reason != CloseReason.ABORTED && reason != CloseReason.NORMAL)
             {
@@ -317,6 +403,17 @@ public final class InMemoryHandshakeRun
         }
 
         @Override
+        public void onData(final long handle, final DirectBuffer buffer, final int offset, final int length)
+        {
+            final long received = server.userData(handle) + length;
+            server.userData(handle, received);
+            if (received == requestBytes)
+            {
+                server.send(handle, payload, 0, requestBytes, System.nanoTime());
+            }
+        }
+
+        @Override
         public void onPeerClosed(final long handle)
         {
             server.close(handle, System.nanoTime());
@@ -330,5 +427,10 @@ public final class InMemoryHandshakeRun
                 serverFailures++;
             }
         }
+    }
+
+    private static long clamp(final long valueNs)
+    {
+        return Math.min(Math.max(valueNs, 0), MAX_LATENCY_NS);
     }
 }

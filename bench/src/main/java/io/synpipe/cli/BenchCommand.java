@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--ipv6", description = "use IPv6 (2001:2::/48) instead of IPv4 (198.18.0.0/15)")
     private boolean ipv6;
 
+    @Option(names = "--request-bytes", defaultValue = "0", paramLabel = "N", description = {
+        "in-memory run: each connection carries one exchange before it closes — the client sends N bytes, the",
+        "server answers with N — and time to first byte is recorded (default 0: close after the handshake)"})
+    private int requestBytes;
+
     @Option(names = "--json", description = "print one JSON object instead of the table")
     private boolean json;
 
@@ -162,7 +167,8 @@ public final class BenchCommand implements Callable<Integer>
         try
         {
             final InMemoryHandshakeRun run = new InMemoryHandshakeRun(
-                concurrency, mode, ipv6, mslMs, InMemoryHandshakeRun.DEFAULT_INTERVAL_NS, capture, jfr != null);
+                concurrency, mode, ipv6, mslMs, InMemoryHandshakeRun.DEFAULT_INTERVAL_NS, capture, jfr != null)
+                .requestBytes(requestBytes);
             result = run.run(warmup, connections);
         }
         finally
@@ -374,6 +380,12 @@ public final class BenchCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "rate         %,.0f handshakes/s%n", r.handshakesPerSecond());
         latency(out, "client latency (SYN sent -> SYN-ACK received)", r.clientLatencyNs());
         latency(out, "server latency (SYN received -> ACK received)", r.serverLatencyNs());
+        if (requestBytes > 0)
+        {
+            latency(out, "client time to first byte (SYN sent -> first byte of the " + requestBytes + "-byte response)",
+                r.firstByteNs());
+        }
+        latency(out, "client connection lifetime (SYN sent -> closed)", r.lifetimeNs());
         out.printf(Locale.ROOT, "failures     %d%n", r.failures());
     }
 
@@ -389,6 +401,8 @@ public final class BenchCommand implements Callable<Integer>
     {
         final Histogram c = r.clientLatencyNs();
         final Histogram s = r.serverLatencyNs();
+        final String more = (requestBytes > 0 ? ",\"request_bytes\":" + requestBytes + ",\"time_to_first_byte_us\":"
+            + percentilesJson(r.firstByteNs()) : "") + ",\"lifetime_us\":" + percentilesJson(r.lifetimeNs()) + "}";
         return String.format(Locale.ROOT,
             "{\"ip\":\"%s\",\"close\":\"%s\",\"concurrency\":%d,\"handshakes\":%d,\"elapsed_s\":%.6f,"
                 + "\"handshakes_per_s\":%.1f,\"failures\":%d,"
@@ -399,6 +413,13 @@ public final class BenchCommand implements Callable<Integer>
             c.getValueAtPercentile(50) / 1e3, c.getValueAtPercentile(90) / 1e3, c.getValueAtPercentile(99) / 1e3,
             c.getValueAtPercentile(99.9) / 1e3, c.getMaxValue() / 1e3,
             s.getValueAtPercentile(50) / 1e3, s.getValueAtPercentile(90) / 1e3, s.getValueAtPercentile(99) / 1e3,
-            s.getValueAtPercentile(99.9) / 1e3, s.getMaxValue() / 1e3);
+            s.getValueAtPercentile(99.9) / 1e3, s.getMaxValue() / 1e3).replaceFirst("}$", more);
+    }
+
+    private static String percentilesJson(final Histogram h)
+    {
+        return String.format(Locale.ROOT, "{\"count\":%d,\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f}",
+            h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
+            h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 }

@@ -69,6 +69,33 @@ class BenchCommandTest
     }
 
     @Test
+    void bench_requestBytes_recordsTimeToFirstByteAndLifetimeForEveryConnection()
+    {
+        final Run r = run("bench", "--connections", "1000", "--warmup", "0", "--request-bytes", "300", "--close", "fin",
+            "--msl-ms", "1", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"handshakes\":1000").contains("\"failures\":0")
+            .contains("\"request_bytes\":300,\"time_to_first_byte_us\":{\"count\":1000,")
+            .contains("\"lifetime_us\":{\"count\":1000,");
+    }
+
+    @Test
+    void bench_defaultRun_recordsLifetimeButNoFirstByte()
+    {
+        final Run r = run("bench", "--connections", "500", "--warmup", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("client connection lifetime (SYN sent -> closed), µs:").doesNotContain("first byte");
+    }
+
+    @Test
+    void bench_requestBytesOutOfRange_oneLineError()
+    {
+        final Run r = run("bench", "--request-bytes", "70000");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --request-bytes 70000 is out of range: allowed 0..65535 (0: no request)");
+    }
+
+    @Test
     void bench_unknownCloseMode_oneLineError()
     {
         final Run r = run("bench", "--close", "linger");
