@@ -122,14 +122,20 @@ final class StreamPipe implements TcpHandler
      */
     int start(final ConnectSettings settings, final InputStream in, final OutputStream out) throws IOException
     {
+        // the threads are known before the loop may wake them (a quick RST), and start once the connection exists
+        final Thread w = Thread.ofPlatform().daemon().name("synpipe-connect-writer").unstarted(() -> writeLoop(out));
+        final Thread r = Thread.ofPlatform().daemon().name("synpipe-connect-reader").unstarted(() -> readLoop(in));
+        writer = w;
+        reader = r;
         final int port = queue.call(() -> open(settings));
         if (port < 0)
         {
             throw new IOException("cannot open a connection from " + ConnectSettings.endpoint(settings.from(), -port)
                 + ": the engine refused it (4-tuple in use or table full)");
         }
-        writer = Thread.ofPlatform().daemon().name("synpipe-connect-writer").start(() -> writeLoop(out));
-        reader = Thread.ofPlatform().daemon().name("synpipe-connect-reader").start(() -> readLoop(in));
+        // a chunk queued before a thread started is found by its first poll: park only follows an empty poll
+        w.start();
+        r.start();
         return port;
     }
 
