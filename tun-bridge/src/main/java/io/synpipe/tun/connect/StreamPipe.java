@@ -182,6 +182,12 @@ final class StreamPipe implements TcpHandler
         return failure;
     }
 
+    /** Whether input waits for send-buffer room with every chunk taken by the reader (loop; for tests). */
+    boolean inputStalled()
+    {
+        return inputBlocked && inputFree.isEmpty();
+    }
+
     /** The connection's handle while it is open (loop). */
     long handle()
     {

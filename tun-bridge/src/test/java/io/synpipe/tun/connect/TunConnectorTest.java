@@ -104,7 +104,7 @@ class TunConnectorTest
         listen(connector.settings().isV4() ? NetnsFixture.KERNEL_ADDRESS : "2001:2::1");
         final byte[] up = random(bytes, 6);
         final byte[] down = random(bytes, 7);
-        final CompletableFuture<KernelSide> kernel = CompletableFuture.supplyAsync(() -> serveOnce(down));
+        final CompletableFuture<KernelSide> kernel = async(() -> serveOnce(down));
         final DigestingOutput output = new DigestingOutput();
 
         connector.connect(new ByteArrayInputStream(up), output);
@@ -150,7 +150,7 @@ class TunConnectorTest
         listen(NetnsFixture.KERNEL_ADDRESS);
         final int bytes = 4 << 20;
         final byte[] down = random(bytes, 8);
-        final CompletableFuture<KernelSide> kernel = CompletableFuture.supplyAsync(() -> serveOnce(down));
+        final CompletableFuture<KernelSide> kernel = async(() -> serveOnce(down));
         final CountDownLatch release = new CountDownLatch(1);
         final DigestingOutput output = blockedOutput(release);
         connector.connect(new ByteArrayInputStream(new byte[0]), output);
@@ -191,7 +191,7 @@ class TunConnectorTest
         // more than the chunks hold, less than chunks and receive buffer together: the FIN gets through
         final int bytes = 320 * 1024;
         final byte[] down = random(bytes, 9);
-        final CompletableFuture<KernelSide> kernel = CompletableFuture.supplyAsync(() -> serveOnce(down));
+        final CompletableFuture<KernelSide> kernel = async(() -> serveOnce(down));
         final CountDownLatch release = new CountDownLatch(1);
         final DigestingOutput output = blockedOutput(release);
         // empty input: our FIN goes first, the peer's FIN then moves the connection to TIME-WAIT, where the engine
@@ -211,6 +211,112 @@ class TunConnectorTest
         assertThat(output.count).isEqualTo(bytes);
         assertThat(output.sha256()).isEqualTo(sha256(down));
         assertThat(connector.stop().completed()).isTrue();
+    }
+
+    @Test
+    void connect_kernelNotReading_inputReadingStopsThenEveryByteArrives() throws Exception
+    {
+        startIn(NetnsFixture.TUN_CIDR, NetnsFixture.SYNPIPE_ADDRESS, NetnsFixture.KERNEL_ADDRESS + ":" + PORT);
+        listen(NetnsFixture.KERNEL_ADDRESS);
+        final int bytes = 32 << 20;
+        final byte[] up = random(bytes, 10);
+        final CountDownLatch startReading = new CountDownLatch(1);
+        final CompletableFuture<KernelSide> kernel = async(() -> readAfter(startReading));
+        final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        final InputStream input = new ByteArrayInputStream(up)
+        {
+            @Override
+            public synchronized int read(final byte[] b, final int off, final int len)
+            {
+                final int n = super.read(b, off, len);
+                taken.addAndGet(Math.max(n, 0));
+                return n;
+            }
+        };
+        connector.connect(input, OutputStream.nullOutputStream());
+        final StreamPipe pipe = connector.pipe();
+
+        // the kernel's window shuts, then our send buffer fills, then the chunks: the reader stops taking input
+        // (onWritable comes only once half the send buffer is free, so "full" is not the condition)
+        final boolean stalled = Await.until(connector.stack().queue(0).eventLoop(),
+            () -> pipe.handle() != 0 && connector.engine().tcb(pipe.handle()) != null
+                && connector.engine().tcb(pipe.handle()).sndWnd() == 0 && pipe.inputStalled(),
+            DONE_TIMEOUT_MS);
+        assertThat(stalled).as("peer window shut, input waiting for send-buffer room, every chunk taken").isTrue();
+        final long sent = connector.stack().queue(0).call(pipe::bytesSent);
+        assertThat(taken.get()).isLessThan(bytes / 4);
+        assertThat(taken.get() - sent).isLessThanOrEqualTo((long)StreamPipe.CHUNKS * StreamPipe.CHUNK_BYTES);
+
+        startReading.countDown();
+        assertThat(connector.await(DONE_TIMEOUT_MS)).isTrue();
+        final KernelSide k = kernel.get(DONE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(k.failure()).isNull();
+        assertThat(k.bytesRead()).isEqualTo(bytes);
+        assertThat(k.receivedSha256()).isEqualTo(sha256(up));
+        assertThat(connector.stop().completed()).isTrue();
+    }
+
+    @Test
+    void connect_outputFails_connectionAbortedAndFailureReported() throws Exception
+    {
+        startIn(NetnsFixture.TUN_CIDR, NetnsFixture.SYNPIPE_ADDRESS, NetnsFixture.KERNEL_ADDRESS + ":" + PORT);
+        listen(NetnsFixture.KERNEL_ADDRESS);
+        final CompletableFuture<KernelSide> kernel = async(() -> serveOnce(random(1 << 20, 11)));
+        final OutputStream broken = new OutputStream()
+        {
+            @Override
+            public void write(final int b) throws IOException
+            {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len) throws IOException
+            {
+                throw new IOException("Broken pipe");
+            }
+        };
+        final java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        connector.connect(new java.io.PipedInputStream(feed), broken);
+
+        assertThat(connector.await(DONE_TIMEOUT_MS)).isTrue();
+        final ConnectReport report = connector.stop();
+        feed.close();
+        assertThat(report.failure()).isEqualTo("writing output: Broken pipe");
+        assertThat(report.closeReason()).isEqualTo(CloseReason.ABORTED);
+        assertThat(report.completed()).isFalse();
+        assertThat(report.stopped()).isFalse();
+        assertThat(kernel.get(DONE_TIMEOUT_MS, TimeUnit.MILLISECONDS).failure()).as("the kernel saw the RST")
+            .contains("reset");
+    }
+
+    /** Accepts one connection, half-closes at once, reads nothing until {@code go}, then reads to end of stream. */
+    private KernelSide readAfter(final CountDownLatch go)
+    {
+        try (Socket socket = kernelServer.accept())
+        {
+            socket.setSoTimeout((int)DONE_TIMEOUT_MS);
+            socket.shutdownOutput();
+            if (!go.await(DONE_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            {
+                return new KernelSide(-1, null, false, "not released");
+            }
+            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            final InputStream in = socket.getInputStream();
+            final byte[] buffer = new byte[PIECE_BYTES];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0)
+            {
+                digest.update(buffer, 0, n);
+                total += n;
+            }
+            return new KernelSide(total, HexFormat.of().formatHex(digest.digest()), true, null);
+        }
+        catch (final Exception ex)
+        {
+            return new KernelSide(-1, null, false, ex.toString());
+        }
     }
 
     /** An output whose writes wait for {@code release}. */
@@ -239,7 +345,7 @@ class TunConnectorTest
     {
         startIn(NetnsFixture.TUN_CIDR, NetnsFixture.SYNPIPE_ADDRESS, NetnsFixture.KERNEL_ADDRESS + ":" + PORT);
         listen(NetnsFixture.KERNEL_ADDRESS);
-        final CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() ->
+        final CompletableFuture<Socket> accepted = async(() ->
         {
             try
             {
@@ -277,7 +383,7 @@ class TunConnectorTest
         try (Socket socket = kernelServer.accept())
         {
             socket.setSoTimeout((int)DONE_TIMEOUT_MS);
-            final CompletableFuture<Void> sender = CompletableFuture.runAsync(() ->
+            final CompletableFuture<Object> sender = async(() ->
             {
                 try
                 {
@@ -287,6 +393,7 @@ class TunConnectorTest
                         out.write(down, off, Math.min(PIECE_BYTES, down.length - off));
                     }
                     socket.shutdownOutput();
+                    return null;
                 }
                 catch (final IOException ex)
                 {
@@ -310,6 +417,27 @@ class TunConnectorTest
         {
             return new KernelSide(-1, null, false, ex.toString());
         }
+    }
+
+    /**
+     * Runs {@code task} on a thread of its own: the common pool has one thread on two cores, and a kernel peer
+     * blocked in read() would hold back its own sender.
+     */
+    private static <T> CompletableFuture<T> async(final java.util.function.Supplier<T> task)
+    {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("kernel-peer").start(() ->
+        {
+            try
+            {
+                future.complete(task.get());
+            }
+            catch (final Throwable t)
+            {
+                future.completeExceptionally(t);
+            }
+        });
+        return future;
     }
 
     private static byte[] random(final int bytes, final long seed)
