@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ConnectCommand implements Callable<Integer>
 {
     @Option(names = "--netns", defaultValue = ConnectSettings.DEFAULT_NETNS,
-        description = "network namespace; used if it exists, else created and deleted on exit (default ${DEFAULT-VALUE})")
+        description = "network namespace; used if it exists, else created and deleted on exit"
+            + " (default ${DEFAULT-VALUE})")
     private String netns;
 
     @Option(names = "--tun", defaultValue = ConnectSettings.DEFAULT_DEVICE,
@@ -49,7 +50,8 @@ public final class ConnectCommand implements Callable<Integer>
     private String device;
 
     @Option(names = "--tun-address", defaultValue = ConnectSettings.DEFAULT_TUN_ADDRESS, split = ",",
-        description = "the kernel's address on the TUN, ADDRESS/PREFIX; one IPv4 and one IPv6 at most (default ${DEFAULT-VALUE})")
+        description = "the kernel's address on the TUN, ADDRESS/PREFIX; one IPv4 and one IPv6 at most"
+            + " (default ${DEFAULT-VALUE})")
     private List<String> tunAddresses;
 
     @Option(names = "--from", defaultValue = ConnectSettings.DEFAULT_FROM,
@@ -62,7 +64,8 @@ public final class ConnectCommand implements Callable<Integer>
     private String to;
 
     @Option(names = "--queues", defaultValue = "1",
-        description = "TUN device queues; the one connection needs one (default ${DEFAULT-VALUE}, the only value allowed)")
+        description = "TUN device queues; the one connection needs one (default ${DEFAULT-VALUE},"
+            + " the only value allowed)")
     private int queues;
 
     @Option(names = "--msl-ms", defaultValue = "0",
@@ -103,7 +106,8 @@ public final class ConnectCommand implements Callable<Integer>
                 if (!report.completed() && !report.stopped())
                 {
                     // the last line says what went wrong
-                    err.println("synpipe: " + report.outcome() + " (" + report.local() + " -> " + report.remote() + ")");
+                    err.println("synpipe: " + report.outcome() + " (" + report.local() + " -> " + report.remote()
+                        + ")");
                     exitCode[0] = 1;
                 }
             }

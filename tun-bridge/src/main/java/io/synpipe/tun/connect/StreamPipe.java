@@ -515,7 +515,7 @@ final class StreamPipe implements TcpHandler
         }
     }
 
-    /** From the reader or writer thread: a task for the loop, unless the loop has stopped (then nothing is left to do). */
+    /** From the reader or writer thread: a task for the loop, unless the loop stopped (nothing is left to do then). */
     private void execute(final Runnable task)
     {
         try

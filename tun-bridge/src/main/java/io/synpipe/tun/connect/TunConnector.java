@@ -171,7 +171,8 @@ public final class TunConnector implements AutoCloseable
             failure = ex;
         }
         final TunChannelStats.Totals packets = stack.channelTotals();
-        report = new ConnectReport(stack.elapsedS(), local(), ConnectSettings.endpoint(settings.to(), settings.toPort()),
+        final String remote = ConnectSettings.endpoint(settings.to(), settings.toPort());
+        report = new ConnectReport(stack.elapsedS(), local(), remote,
             pipe.closeReason(), pipe.failure(), counts.bytesSent, counts.bytesReceived, pipe.bytesWritten(),
             packets.packetsRead(), packets.packetsWritten(), packets.writeErrors(), counts.pipelineErrors, counts.drops,
             counts.events);
