@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "synpipe 0.1.0",
     description = "A userspace TCP stack in Java: handshake benchmarks, TUN proxy front, latency profiling.",
-    subcommands = {BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BenchCommand.class, ServeCommand.class, ConnectCommand.class, CommandLine.HelpCommand.class})
 public final class SynpipeCli implements Runnable
 {
     @CommandLine.Spec
