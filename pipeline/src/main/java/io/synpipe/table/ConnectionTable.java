@@ -15,7 +15,7 @@ import java.security.SecureRandom;
  * {@link #NULL_HANDLE} ({@code 0}) is never a handle. TCBs never move, so handles stay valid while live.
  * <p>
  * Index entry (8 bytes): {@code (hash32 << 32) | (slot + 1)}, 0 = empty; the low 32 bits of the keyed hash
- * both place the entry and filter key comparisons. The hash is keyed with a random seed per table, since the
+ * both place the entry and filter key comparisons. The TCB keeps its hash ({@link Tcb#keyHash()}) for removal. The hash is keyed with a random seed per table, since the
  * remote side chooses the 4-tuple. One thread owns a table.
  */
 public final class ConnectionTable implements AutoCloseable
@@ -25,8 +25,11 @@ public final class ConnectionTable implements AutoCloseable
     public static final int MAX_CAPACITY = Integer.MAX_VALUE / Tcb.LENGTH;
 
     private static final int ENTRY_BYTES = 8;
-    private static final long M1 = 0xBF58_476D_1CE4_E5B9L;
+    private static final long K1 = 0x9E37_79B9_7F4A_7C15L;
+    private static final long K2 = 0xC2B2_AE3D_27D4_EB4FL;
+    private static final long K3 = 0x1656_67B1_9E37_79F9L;
     private static final long M2 = 0x94D0_49BB_1331_11EBL;
+    private static final int NO_MISS = -1;
 
     private final int capacity;
     private final int mask;
@@ -37,6 +40,14 @@ public final class ConnectionTable implements AutoCloseable
     private final Tcb probe = new Tcb();
     private int freeCount;
     private int size;
+    /** The last find that missed: where its probe ended ({@link #NO_MISS} once the index changed) and its key. */
+    private int missIndex = NO_MISS;
+    private int missHash;
+    private long missLocalHi;
+    private long missLocalLo;
+    private long missRemoteHi;
+    private long missRemoteLo;
+    private long missPorts;
     private boolean closed;
 
     public ConnectionTable(final int maxConnections)
@@ -87,7 +98,11 @@ public final class ConnectionTable implements AutoCloseable
         return size;
     }
 
-    /** @return the handle of the connection with this 4-tuple, or {@link #NULL_HANDLE}. */
+    /**
+     * @return the handle of the connection with this 4-tuple, or {@link #NULL_HANDLE}. A miss is remembered (key,
+     * hash and the empty index entry that ended the probe) so that inserting that key next, as a SYN to a listener
+     * or an active open does, neither hashes nor probes again.
+     */
     public long find(
         final long localHi, final long localLo, final int localPort,
         final long remoteHi, final long remoteLo, final int remotePort)
@@ -101,6 +116,13 @@ public final class ConnectionTable implements AutoCloseable
             final long entry = index.getLong(i * ENTRY_BYTES);
             if (entry == 0)
             {
+                missIndex = i;
+                missHash = hash;
+                missLocalHi = localHi;
+                missLocalLo = localLo;
+                missRemoteHi = remoteHi;
+                missRemoteLo = remoteLo;
+                missPorts = ports(localPort, remotePort);
                 return NULL_HANDLE;
             }
             if ((int)(entry >>> 32) == hash)
@@ -149,12 +171,26 @@ public final class ConnectionTable implements AutoCloseable
         slab.putLong(base + Tcb.DELAYED_ACK_TIMER_ID_OFFSET, -1);
         slab.putLong(base + Tcb.PERSIST_TIMER_ID_OFFSET, -1);
 
-        final int hash = hash(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-        int i = hash & mask;
-        while (index.getLong(i * ENTRY_BYTES) != 0)
+        final int hash;
+        int i;
+        if (missIndex != NO_MISS && missLocalLo == localLo && missRemoteLo == remoteLo
+            && missPorts == ports(localPort, remotePort) && missLocalHi == localHi && missRemoteHi == remoteHi)
         {
-            i = (i + 1) & mask;
+            // the last find missed this key and the index has not changed since: its probe ended here
+            hash = missHash;
+            i = missIndex;
         }
+        else
+        {
+            hash = hash(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+            i = hash & mask;
+            while (index.getLong(i * ENTRY_BYTES) != 0)
+            {
+                i = (i + 1) & mask;
+            }
+        }
+        missIndex = NO_MISS;
+        slab.putInt(base + Tcb.KEY_HASH_OFFSET, hash);
         index.putLong(i * ENTRY_BYTES, ((long)hash << 32) | ((slot + 1) & 0xFFFF_FFFFL));
         size++;
         return handle(slot, generation);
@@ -169,15 +205,14 @@ public final class ConnectionTable implements AutoCloseable
         }
         final int slot = slot(handle);
         final int base = slot * Tcb.LENGTH;
-        probe.wrap(slab, base);
-        final int hash = hash(probe.localHi(), probe.localLo(), probe.localPort(),
-            probe.remoteHi(), probe.remoteLo(), probe.remotePort());
+        final int hash = slab.getInt(base + Tcb.KEY_HASH_OFFSET);
         int i = hash & mask;
         while ((int)index.getLong(i * ENTRY_BYTES) != slot + 1)
         {
             i = (i + 1) & mask;
         }
         deleteAt(i);
+        missIndex = NO_MISS;
         slab.putInt(base + Tcb.GENERATION_OFFSET, generation(handle) + 1);
         freeSlots.putInt(freeCount++ * 4, slot);
         size--;
@@ -248,23 +283,26 @@ public final class ConnectionTable implements AutoCloseable
         index.putLong(hole * ENTRY_BYTES, 0);
     }
 
+    /**
+     * Keyed with the table's seed, since the remote side chooses the 4-tuple: three independent multiplications
+     * (they run in parallel) and one xor-shift-multiply finalizer, so every input bit reaches the low bits that
+     * place the entry.
+     */
     private int hash(
         final long localHi, final long localLo, final int localPort,
         final long remoteHi, final long remoteLo, final int remotePort)
     {
-        long h = seed;
-        h = mix(h ^ localHi);
-        h = mix(h ^ localLo);
-        h = mix(h ^ remoteHi);
-        h = mix(h ^ remoteLo ^ ((long)localPort << 16 | remotePort) << 32);
+        final long ports = ports(localPort, remotePort);
+        long h = (localLo ^ seed) * K1
+            + (remoteLo ^ Long.rotateLeft(seed, 32)) * K2
+            + (localHi ^ Long.rotateLeft(remoteHi, 29) ^ ports << 32 ^ ports) * K3;
+        h = (h ^ (h >>> 32)) * M2;
+        h ^= h >>> 29;
         return (int)h ^ (int)(h >>> 32);
     }
 
-    private static long mix(final long x)
+    private static long ports(final int localPort, final int remotePort)
     {
-        long z = x;
-        z = (z ^ (z >>> 30)) * M1;
-        z = (z ^ (z >>> 27)) * M2;
-        return z ^ (z >>> 31);
+        return (long)localPort << 16 | remotePort;
     }
 }

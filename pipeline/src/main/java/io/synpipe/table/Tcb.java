@@ -52,7 +52,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * | 216 |  8 | persistTimerId    | zero-window probe timer id, -1 if none |
  * | 224 |  8 | lastHeardNs       | when the peer last sent an acceptable segment (keep-alive idle time) |
  * | 232 |  4 | keepaliveProbes   | keep-alive probes sent without an answer |
- * | 236 | 20 | (reserved)        | free |
+ * | 236 |  4 | keyHash           | the table's hash of the 4-tuple, so removal need not hash it again |
+ * | 240 | 16 | (reserved)        | free |
  * </pre>
  */
 public final class Tcb
@@ -60,7 +61,7 @@ public final class Tcb
     /** Bytes per TCB. */
     public static final int LENGTH = 256;
     /** First byte not used by a field. */
-    public static final int USED_LENGTH = 236;
+    public static final int USED_LENGTH = 240;
 
     public static final int GENERATION_OFFSET = 0;
     public static final int STATE_OFFSET = 4;
@@ -106,6 +107,7 @@ public final class Tcb
     public static final int PERSIST_TIMER_ID_OFFSET = 216;
     public static final int LAST_HEARD_NS_OFFSET = 224;
     public static final int KEEPALIVE_PROBES_OFFSET = 232;
+    public static final int KEY_HASH_OFFSET = 236;
 
     /** Connection opened by a passive OPEN (a listener). */
     public static final int F_PASSIVE_OPEN = 1;
@@ -657,6 +659,17 @@ public final class Tcb
     public Tcb keepaliveProbes(final int value)
     {
         buffer.putInt(offset + KEEPALIVE_PROBES_OFFSET, value);
+        return this;
+    }
+
+    public int keyHash()
+    {
+        return buffer.getInt(offset + KEY_HASH_OFFSET);
+    }
+
+    public Tcb keyHash(final int value)
+    {
+        buffer.putInt(offset + KEY_HASH_OFFSET, value);
         return this;
     }
 }

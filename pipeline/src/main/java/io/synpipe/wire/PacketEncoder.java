@@ -19,6 +19,7 @@ public final class PacketEncoder
     private static final int IPV4_VERSION_IHL = (Ipv4Header.VERSION << 4) | Ipv4Header.MIN_IHL;
     private static final int IPV6_FIRST_WORD = Ipv6Header.VERSION << 28;
     private static final int MAX_IP_LENGTH = 0xffff;
+    private static final long LOW_32 = 0xFFFF_FFFFL;
 
     private PacketEncoder()
     {
@@ -45,33 +46,33 @@ public final class PacketEncoder
         final int tcpHeaderLength = TcpHeader.MIN_LENGTH + optionsLength;
         final int tcpLength = tcpHeaderLength + seg.payloadLength();
         final long pseudoHeaderSum;
+        // headers are assembled in registers and stored in 8-byte words; checksums are summed from the same values,
+        // never read back from the buffer (a wide load right after narrow stores stalls store-to-load forwarding)
         if (seg.ipVersion() == Ipv4Header.VERSION)
         {
             final int totalLength = Ipv4Header.MIN_LENGTH + tcpLength;
             checkLength(totalLength, seg);
             final int srcIpv4 = IpAddress.v4(seg.srcLo());
             final int dstIpv4 = IpAddress.v4(seg.dstLo());
-            dst.putByte(offset + Ipv4Header.VERSION_IHL_OFFSET, (byte)IPV4_VERSION_IHL);
-            dst.putByte(offset + Ipv4Header.DSCP_ECN_OFFSET, (byte)0);
-            dst.putShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)totalLength, BE);
-            dst.putShort(offset + Ipv4Header.IDENTIFICATION_OFFSET, (short)0, BE);
-            dst.putShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, (short)Ipv4Header.FLAG_DF, BE);
-            dst.putByte(offset + Ipv4Header.TTL_OFFSET, (byte)seg.hopLimit());
-            dst.putByte(offset + Ipv4Header.PROTOCOL_OFFSET, (byte)Ipv4Header.PROTOCOL_TCP);
-            dst.putShort(offset + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0, BE);
-            dst.putInt(offset + Ipv4Header.SOURCE_ADDRESS_OFFSET, srcIpv4, BE);
+            // version+IHL, DSCP+ECN 0 | total length | identification 0 | flags (DF), fragment offset 0
+            final long word0 = (long)IPV4_VERSION_IHL << 56 | (long)totalLength << 32 | Ipv4Header.FLAG_DF;
+            // TTL | protocol | header checksum (0 while summing) | source address
+            final long word1 = (long)(seg.hopLimit() & 0xFF) << 56 | (long)Ipv4Header.PROTOCOL_TCP << 48
+                | (srcIpv4 & LOW_32);
+            final long headerSum = halves(word0) + halves(word1) + (dstIpv4 & LOW_32);
+            final long headerChecksum = Checksum.finish(headerSum);
+            dst.putLong(offset, word0, BE);
+            dst.putLong(offset + 8, word1 | headerChecksum << 32, BE);
             dst.putInt(offset + Ipv4Header.DESTINATION_ADDRESS_OFFSET, dstIpv4, BE);
-            final int headerChecksum = Checksum.compute(dst, offset, Ipv4Header.MIN_LENGTH);
-            dst.putShort(offset + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)headerChecksum, BE);
             pseudoHeaderSum = Checksum.ipv4PseudoHeaderSum(srcIpv4, dstIpv4, Ipv4Header.PROTOCOL_TCP, tcpLength);
         }
         else
         {
             checkLength(tcpLength, seg);
-            dst.putInt(offset + Ipv6Header.VERSION_CLASS_FLOW_OFFSET, IPV6_FIRST_WORD, BE);
-            dst.putShort(offset + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)tcpLength, BE);
-            dst.putByte(offset + Ipv6Header.NEXT_HEADER_OFFSET, (byte)Ipv6Header.NEXT_HEADER_TCP);
-            dst.putByte(offset + Ipv6Header.HOP_LIMIT_OFFSET, (byte)seg.hopLimit());
+            // version, traffic class 0, flow label 0 | payload length | next header | hop limit
+            final long word0 = (long)IPV6_FIRST_WORD << 32 | (long)tcpLength << 16
+                | Ipv6Header.NEXT_HEADER_TCP << 8 | (seg.hopLimit() & 0xFF);
+            dst.putLong(offset, word0, BE);
             dst.putLong(offset + Ipv6Header.SOURCE_ADDRESS_OFFSET, seg.srcHi(), BE);
             dst.putLong(offset + Ipv6Header.SOURCE_ADDRESS_OFFSET + 8, seg.srcLo(), BE);
             dst.putLong(offset + Ipv6Header.DESTINATION_ADDRESS_OFFSET, seg.dstHi(), BE);
@@ -81,23 +82,32 @@ public final class PacketEncoder
         }
 
         final int tcpOffset = offset + ipHeaderLength;
-        dst.putShort(tcpOffset + TcpHeader.SOURCE_PORT_OFFSET, (short)seg.srcPort(), BE);
-        dst.putShort(tcpOffset + TcpHeader.DESTINATION_PORT_OFFSET, (short)seg.dstPort(), BE);
-        dst.putInt(tcpOffset + TcpHeader.SEQUENCE_NUMBER_OFFSET, seg.seq(), BE);
-        dst.putInt(tcpOffset + TcpHeader.ACKNOWLEDGMENT_NUMBER_OFFSET, seg.ack(), BE);
-        dst.putByte(tcpOffset + TcpHeader.DATA_OFFSET_OFFSET, (byte)((tcpHeaderLength >>> 2) << 4));
-        dst.putByte(tcpOffset + TcpHeader.FLAGS_OFFSET, (byte)seg.flags());
-        dst.putShort(tcpOffset + TcpHeader.WINDOW_OFFSET, (short)seg.window(), BE);
-        dst.putShort(tcpOffset + TcpHeader.CHECKSUM_OFFSET, (short)0, BE);
-        dst.putShort(tcpOffset + TcpHeader.URGENT_POINTER_OFFSET, (short)seg.urgentPointer(), BE);
-        TcpOptionsCodec.write(seg.options(), dst, tcpOffset + TcpHeader.OPTIONS_OFFSET);
+        // source port | destination port | sequence number
+        final long word0 = (long)(seg.srcPort() & 0xFFFF) << 48 | (long)(seg.dstPort() & 0xFFFF) << 32
+            | (seg.seq() & LOW_32);
+        // acknowledgment number | data offset | flags | window
+        final long word1 = (long)seg.ack() << 32 | (long)((tcpHeaderLength >>> 2) << 4) << 24
+            | (long)(seg.flags() & 0xFF) << 16 | (seg.window() & 0xFFFF);
+        final int urgentPointer = seg.urgentPointer() & 0xFFFF;
+        long sum = pseudoHeaderSum + halves(word0) + halves(word1) + urgentPointer;
+        sum += TcpOptionsCodec.writeSummed(seg.options(), dst, tcpOffset + TcpHeader.OPTIONS_OFFSET);
         if (seg.payloadLength() > 0)
         {
             dst.putBytes(tcpOffset + tcpHeaderLength, seg.payloadBuffer(), seg.payloadOffset(), seg.payloadLength());
+            // the payload starts at an even offset of the segment: its sum from the source is the same
+            sum = Checksum.sum(seg.payloadBuffer(), seg.payloadOffset(), seg.payloadLength(), sum);
         }
-        final int tcpChecksum = Checksum.finish(Checksum.sum(dst, tcpOffset, tcpLength, pseudoHeaderSum));
-        dst.putShort(tcpOffset + TcpHeader.CHECKSUM_OFFSET, (short)tcpChecksum, BE);
+        final int tcpChecksum = Checksum.finish(sum);
+        dst.putLong(tcpOffset, word0, BE);
+        dst.putLong(tcpOffset + TcpHeader.ACKNOWLEDGMENT_NUMBER_OFFSET, word1, BE);
+        dst.putInt(tcpOffset + TcpHeader.CHECKSUM_OFFSET, tcpChecksum << 16 | urgentPointer, BE);
         return ipHeaderLength + tcpLength;
+    }
+
+    /** @return the sum of the two 32-bit halves of {@code word}: its one's complement sum, unfolded. */
+    private static long halves(final long word)
+    {
+        return (word >>> 32) + (word & LOW_32);
     }
 
     private static int ipHeaderLength(final Segment seg)

@@ -54,6 +54,7 @@ public final class TcpOptionsCodec
 
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
     private static final int NOP_NOP = 0x0101;
+    private static final long LOW_32 = 0xFFFF_FFFFL;
 
     private TcpOptionsCodec()
     {
@@ -161,61 +162,69 @@ public final class TcpOptionsCodec
      */
     public static int write(final TcpOptions options, final MutableDirectBuffer buffer, final int offset)
     {
+        writeSummed(options, buffer, offset);
+        return length(options);
+    }
+
+    /**
+     * Writes {@code options} as {@link #write} does, one 32-bit word at a time, and sums the words as it goes, so an
+     * encoder need not read the bytes back for the checksum (reading back right after narrower stores would stall
+     * on store-to-load forwarding).
+     *
+     * @return the unfolded one's complement sum of the {@link #length} bytes written ({@link Checksum#sum} of them).
+     */
+    public static long writeSummed(final TcpOptions options, final MutableDirectBuffer buffer, final int offset)
+    {
+        long sum = 0;
         int i = offset;
         if (options.mss() != TcpOptions.ABSENT)
         {
-            buffer.putByte(i, (byte)KIND_MSS);
-            buffer.putByte(i + 1, (byte)MSS_LENGTH);
-            buffer.putShort(i + 2, (short)options.mss(), BE);
+            final int word = KIND_MSS << 24 | MSS_LENGTH << 16 | (options.mss() & 0xFFFF);
+            buffer.putInt(i, word, BE);
+            sum += word & LOW_32;
             i += 4;
         }
         if (options.hasTimestamps())
         {
-            if (options.sackPermitted())
-            {
-                buffer.putByte(i, (byte)KIND_SACK_PERMITTED);
-                buffer.putByte(i + 1, (byte)SACK_PERMITTED_LENGTH);
-            }
-            else
-            {
-                buffer.putShort(i, (short)NOP_NOP, BE);
-            }
-            buffer.putByte(i + 2, (byte)KIND_TIMESTAMPS);
-            buffer.putByte(i + 3, (byte)TIMESTAMPS_LENGTH);
+            final int head = options.sackPermitted() ? KIND_SACK_PERMITTED << 8 | SACK_PERMITTED_LENGTH : NOP_NOP;
+            final int word = head << 16 | KIND_TIMESTAMPS << 8 | TIMESTAMPS_LENGTH;
+            buffer.putInt(i, word, BE);
             buffer.putInt(i + 4, options.tsVal(), BE);
             buffer.putInt(i + 8, options.tsEcr(), BE);
+            sum += (word & LOW_32) + (options.tsVal() & LOW_32) + (options.tsEcr() & LOW_32);
             i += 12;
         }
         else if (options.sackPermitted())
         {
-            buffer.putShort(i, (short)NOP_NOP, BE);
-            buffer.putByte(i + 2, (byte)KIND_SACK_PERMITTED);
-            buffer.putByte(i + 3, (byte)SACK_PERMITTED_LENGTH);
+            final int word = NOP_NOP << 16 | KIND_SACK_PERMITTED << 8 | SACK_PERMITTED_LENGTH;
+            buffer.putInt(i, word, BE);
+            sum += word & LOW_32;
             i += 4;
         }
         if (options.windowScale() != TcpOptions.ABSENT)
         {
-            buffer.putByte(i, (byte)KIND_NOP);
-            buffer.putByte(i + 1, (byte)KIND_WINDOW_SCALE);
-            buffer.putByte(i + 2, (byte)WINDOW_SCALE_LENGTH);
-            buffer.putByte(i + 3, (byte)options.windowScale());
+            final int word = KIND_NOP << 24 | KIND_WINDOW_SCALE << 16 | WINDOW_SCALE_LENGTH << 8
+                | (options.windowScale() & 0xFF);
+            buffer.putInt(i, word, BE);
+            sum += word & LOW_32;
             i += 4;
         }
         final int blocks = sackBlocksThatFit(options, i - offset);
         if (blocks > 0)
         {
-            buffer.putShort(i, (short)NOP_NOP, BE);
-            buffer.putByte(i + 2, (byte)KIND_SACK);
-            buffer.putByte(i + 3, (byte)(SACK_BASE_LENGTH + blocks * SACK_BLOCK_LENGTH));
+            final int word = NOP_NOP << 16 | KIND_SACK << 8 | (SACK_BASE_LENGTH + blocks * SACK_BLOCK_LENGTH);
+            buffer.putInt(i, word, BE);
+            sum += word & LOW_32;
             i += 4;
             for (int b = 0; b < blocks; b++)
             {
                 buffer.putInt(i, options.sackLeft(b), BE);
                 buffer.putInt(i + 4, options.sackRight(b), BE);
+                sum += (options.sackLeft(b) & LOW_32) + (options.sackRight(b) & LOW_32);
                 i += SACK_BLOCK_LENGTH;
             }
         }
-        return i - offset;
+        return sum;
     }
 
     private static int fixedLength(final TcpOptions options)

@@ -317,6 +317,7 @@ class ConnectionTableTest
         addRange(nonZeroAllowed, Tcb.DATA_BLOCK_OFFSET, 4);
         addRange(nonZeroAllowed, Tcb.DELAYED_ACK_TIMER_ID_OFFSET, 8);
         addRange(nonZeroAllowed, Tcb.PERSIST_TIMER_ID_OFFSET, 8);
+        addRange(nonZeroAllowed, Tcb.KEY_HASH_OFFSET, 4);
         for (int i = 0; i < Tcb.LENGTH; i++)
         {
             if (!nonZeroAllowed.contains(i))
@@ -422,6 +423,56 @@ class ConnectionTableTest
             assertThat(V6.findIn(table)).isEqualTo(v6);
             assertThat(table.remove(v4)).isTrue();
             assertThat(V6.findIn(table)).isEqualTo(v6);
+        }
+    }
+
+    @Test
+    void insert_afterFindMissAndOtherChangesToTheIndex_everyKeyStaysFindableAndRemovable()
+    {
+        final ConnectionTable table = new ConnectionTable(64, SEED);
+        final List<TableKey> live = new ArrayList<>();
+        final List<Long> handles = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            final TableKey key = v4Key(i);
+            assertThat(key.findIn(table)).isEqualTo(NULL_HANDLE);
+            if (i % 3 == 1)
+            {
+                // the miss is stale once another key goes in
+                final TableKey other = v4Key(1_000 + i);
+                live.add(other);
+                handles.add(other.insertInto(table));
+            }
+            else if (i % 3 == 2 && !handles.isEmpty())
+            {
+                // ... or one comes out (back-shift may move entries into the empty entry the miss ended on)
+                assertThat(table.remove(handles.remove(0))).isTrue();
+                live.remove(0);
+            }
+            live.add(key);
+            handles.add(key.insertInto(table));
+        }
+        // a miss of one key followed by the insert of another uses neither the memo's hash nor its position
+        final TableKey missed = v4Key(5_000);
+        final TableKey inserted = v4Key(5_001);
+        assertThat(missed.findIn(table)).isEqualTo(NULL_HANDLE);
+        live.add(inserted);
+        handles.add(inserted.insertInto(table));
+
+        assertThat(table.size()).isEqualTo(live.size());
+        assertThat(missed.findIn(table)).isEqualTo(NULL_HANDLE);
+        for (int i = 0; i < live.size(); i++)
+        {
+            assertThat(live.get(i).findIn(table)).as("key %d", i).isEqualTo(handles.get(i));
+        }
+        for (final long handle : handles)
+        {
+            assertThat(table.remove(handle)).isTrue();
+        }
+        assertThat(table.size()).isZero();
+        for (final TableKey key : live)
+        {
+            assertThat(key.findIn(table)).isEqualTo(NULL_HANDLE);
         }
     }
 }

@@ -95,7 +95,8 @@ class TcbTest
         new FieldSpec("persistTimerId", Tcb.PERSIST_TIMER_ID_OFFSET, 8, Tcb::persistTimerId, Tcb::persistTimerId),
         new FieldSpec("lastHeardNs", Tcb.LAST_HEARD_NS_OFFSET, 8, Tcb::lastHeardNs, Tcb::lastHeardNs),
         new FieldSpec("keepaliveProbes", Tcb.KEEPALIVE_PROBES_OFFSET, 4,
-            (t, v) -> t.keepaliveProbes(v.intValue()), Tcb::keepaliveProbes));
+            (t, v) -> t.keepaliveProbes(v.intValue()), Tcb::keepaliveProbes),
+        new FieldSpec("keyHash", Tcb.KEY_HASH_OFFSET, 4, (t, v) -> t.keyHash(v.intValue()), Tcb::keyHash));
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(3 * Tcb.LENGTH));
     private final Tcb tcb = new Tcb().wrap(buffer, AT);

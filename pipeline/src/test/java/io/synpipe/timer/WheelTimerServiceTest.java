@@ -3,6 +3,7 @@ package io.synpipe.timer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,6 +95,30 @@ class WheelTimerServiceTest extends TimerServiceContract
         assertThat(timers.cancel(soon)).isFalse();
         assertThat(timers.cancel(alsoSoon)).isFalse();
         assertThat(timers.cancel(never)).isTrue();
+        assertThat(timers.scheduledCount()).isZero();
+    }
+
+    @Test
+    void poll_manyTimersPerTickPolledOftenerThanTheTick_eachFiresAtTheFirstPollAtOrAfterItsDeadline()
+    {
+        final long stepNs = 997;
+        final Random random = new Random(11);
+        for (int i = 0; i < 3_000; i++)
+        {
+            recorder.schedule(timers, START_NS + 1 + random.nextLong(3 * resolutionNs()), i);
+        }
+        for (long nowNs = START_NS; nowNs < START_NS + 3 * resolutionNs() + stepNs; nowNs += stepNs)
+        {
+            pollAt(nowNs);
+        }
+
+        assertThat(recorder.payloads()).hasSize(3_000).doesNotHaveDuplicates();
+        for (final Fired fired : recorder.fired)
+        {
+            assertThat(fired.nowNs() - recorder.deadlineByPayload.get(fired.payload()))
+                .as("lateness of payload %d", fired.payload())
+                .isBetween(0L, stepNs - 1);
+        }
         assertThat(timers.scheduledCount()).isZero();
     }
 }

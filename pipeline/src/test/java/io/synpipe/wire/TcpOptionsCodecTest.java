@@ -266,4 +266,44 @@ class TcpOptionsCodecTest
                 return o;
             });
     }
+
+    @Test
+    void writeSummed_everyCombination_writesWhatWriteWritesAndReturnsTheChecksumSumOfIt()
+    {
+        for (int combination = 0; combination < 2 * 2 * 2 * 2 * 6; combination++)
+        {
+            final TcpOptions in = new TcpOptions();
+            if ((combination & 1) != 0)
+            {
+                in.mss(0xFFAB);
+            }
+            if ((combination & 2) != 0)
+            {
+                in.sackPermitted(true);
+            }
+            if ((combination & 4) != 0)
+            {
+                in.timestamps(0xFEDC_BA98, -1);
+            }
+            if ((combination & 8) != 0)
+            {
+                in.windowScale(14);
+            }
+            for (int b = 0; b < combination >>> 4; b++)
+            {
+                in.addSackBlock(0xFFFF_0000 + b, 0x8000_0001 + b);
+            }
+            final byte[] summed = new byte[48];
+            final byte[] written = new byte[48];
+            Arrays.fill(summed, (byte)0xA5);
+            Arrays.fill(written, (byte)0xA5);
+
+            final long sum = TcpOptionsCodec.writeSummed(in, new UnsafeBuffer(summed), 4);
+            TcpOptionsCodec.write(in, new UnsafeBuffer(written), 4);
+
+            assertThat(toHex(summed)).as("combination %d", combination).isEqualTo(toHex(written));
+            assertThat(Checksum.fold(sum)).as("combination %d", combination)
+                .isEqualTo(Checksum.fold(Checksum.sum(new UnsafeBuffer(written), 4, TcpOptionsCodec.length(in))));
+        }
+    }
 }
