@@ -46,14 +46,21 @@ public final class TunHandshakeRun
     public static final String KERNEL_TO_KERNEL = "kernel -> kernel (veth)";
     /** Most kernel client threads. */
     public static final int MAX_THREADS = 256;
+    /** Most TUN queues (event loops) synpipe uses in a --tun run. */
+    public static final int MAX_QUEUES = 16;
 
     /** How to run. {@code ratePerS} 0: the generator runs closed loop with {@code concurrency} in flight. */
     public record Options(
         int concurrency, long ratePerS, LoadSettings.Close close, Cidr sources, double warmupS, double durationS,
-        long mslMs)
+        long mslMs, int queues)
     {
         public Options
         {
+            if (queues < 1 || queues > MAX_QUEUES)
+            {
+                throw new IllegalArgumentException("--queues " + queues + " is out of range for --tun: allowed 1.."
+                    + MAX_QUEUES);
+            }
             if (concurrency < 1 || concurrency > MAX_THREADS)
             {
                 throw new IllegalArgumentException("--concurrency " + concurrency + " is out of range for --tun: allowed 1.."
@@ -132,7 +139,7 @@ public final class TunHandshakeRun
     public TunHandshakeRun(final int concurrency, final double warmupS, final double durationS)
     {
         this(new Options(concurrency, 0, LoadSettings.Close.RST, Cidr.parse(LoadSettings.DEFAULT_SOURCES), warmupS,
-            durationS, 100), IntervalSampler.Sink.NONE);
+            durationS, 100, 1), IntervalSampler.Sink.NONE);
     }
 
     /** @param sink sees every interval histogram of every scenario (tagged), e.g. an hlog writer; may be null. */
@@ -190,7 +197,7 @@ public final class TunHandshakeRun
         {
             KernelClients.tuneNamespace(ns);
             final ServeSettings settings = ServeSettings.parse(ns, "spbench0", List.of(TUN_NETWORK.toString()),
-                List.of(SYNPIPE_ADDRESS + ":" + PORT + "=close"), "close", options.mslMs(), 0);
+                List.of(SYNPIPE_ADDRESS + ":" + PORT + "=close"), "close", options.mslMs(), 0, options.queues());
             try (TunServer server = TunServer.start(settings))
             {
                 return kernelClients(KERNEL_TO_SYNPIPE, "kernel-synpipe", ns, new InetSocketAddress(SYNPIPE_ADDRESS, PORT));
@@ -222,12 +229,13 @@ public final class TunHandshakeRun
                 KernelClients.tuneNamespace(clientNs);
                 KernelServer.tuneNamespace(serverNs);
                 final LoadSettings settings = options.ratePerS() > 0
-                    ? LoadSettings.openLoop(options.sources(), TUN_NETWORK.address(), PORT, options.ratePerS(),
-                    options.close(), OPEN_LOOP_MAX_IN_FLIGHT)
-                    : LoadSettings.closedLoop(options.sources(), TUN_NETWORK.address(), PORT, options.concurrency(),
-                    options.close());
+                    // the settings are each queue's engine's: the rate and the handshakes in flight are shared out
+                    ? LoadSettings.openLoop(options.sources(), TUN_NETWORK.address(), PORT,
+                    Math.max(1, options.ratePerS() / options.queues()), options.close(), OPEN_LOOP_MAX_IN_FLIGHT)
+                    : LoadSettings.closedLoop(options.sources(), TUN_NETWORK.address(), PORT,
+                    Math.max(1, options.concurrency() / options.queues()), options.close());
                 final TcpConfig config = new TcpConfig().maxConnections(GENERATOR_TABLE).mslMs(options.mslMs());
-                try (TunLoad load = TunLoad.start(serverNs, "spload0", TUN_NETWORK, 1, config, settings);
+                try (TunLoad load = TunLoad.start(serverNs, "spload0", TUN_NETWORK, options.queues(), config, settings);
                      KernelServer server = KernelServer.start(
                          serverNs, new InetSocketAddress("0.0.0.0", PORT), ACCEPT_THREADS, false))
                 {

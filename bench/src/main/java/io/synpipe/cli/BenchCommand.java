@@ -105,6 +105,11 @@ public final class BenchCommand implements Callable<Integer>
         "flight. Kernel clients are always closed loop"})
     private Long rate;
 
+    @Option(names = "--queues", paramLabel = "N", description = {
+        "with --tun: TUN queues synpipe uses, each an event loop with its own engine, for the synpipe server and",
+        "the generator (default 1); the generator's --concurrency or --rate is shared out among them"})
+    private Integer queues;
+
     @Option(names = "--sources", paramLabel = "CIDR", description = {
         "with --tun: the generator's source addresses, inside 198.18.0.0/15 without the kernel's 198.18.0.1",
         "(default " + LoadSettings.DEFAULT_SOURCES + "); addresses x ports 1024..65535 give the 4-tuples"})
@@ -117,9 +122,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             return callTun();
         }
-        if (rate != null || sources != null)
+        if (rate != null || sources != null || queues != null)
         {
-            throw new IllegalArgumentException((rate != null ? "--rate" : "--sources") + " applies only with --tun");
+            throw new IllegalArgumentException((rate != null ? "--rate" : sources != null ? "--sources" : "--queues")
+                + " applies only with --tun");
         }
         if (connections < 1 || connections > 1_000_000_000L)
         {
@@ -303,7 +309,7 @@ public final class BenchCommand implements Callable<Integer>
                 + OpenLoopSchedule.MAX_RATE_PER_S + " (leave it out for a closed loop)");
         }
         final TunHandshakeRun.Options options = new TunHandshakeRun.Options(concurrency, rate == null ? 0 : rate, mode,
-            sourceNetwork, warmupS, durationS, mslMs);
+            sourceNetwork, warmupS, durationS, mslMs, queues == null ? 1 : queues);
         if (quiet && json)
         {
             throw new IllegalArgumentException("--quiet and --json cannot be used together: choose one");

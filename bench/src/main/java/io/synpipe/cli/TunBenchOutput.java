@@ -24,10 +24,11 @@ final class TunBenchOutput
     /** One line: the settings of the run. */
     String setting()
     {
-        return String.format(Locale.ROOT, "close=%s, concurrency=%d, %s, sources %s, MSL %d ms, warm-up %.1f s, "
-                + "%.1f s measured per scenario", options.close().name().toLowerCase(Locale.ROOT), options.concurrency(),
+        return String.format(Locale.ROOT, "close=%s, concurrency=%d, %s, %d synpipe queue(s), sources %s, MSL %d ms, "
+                + "warm-up %.1f s, %.1f s measured per scenario", options.close().name().toLowerCase(Locale.ROOT),
+            options.concurrency(),
             options.ratePerS() > 0 ? "generator open loop at " + options.ratePerS() + "/s" : "generator closed loop",
-            options.sources(), options.mslMs(), options.warmupS(), options.durationS());
+            options.queues(), options.sources(), options.mslMs(), options.warmupS(), options.durationS());
     }
 
     List<String> notes()

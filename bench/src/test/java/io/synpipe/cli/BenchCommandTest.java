@@ -96,6 +96,17 @@ class BenchCommandTest
     }
 
     @Test
+    void bench_queuesWithoutTunOrOutOfRange_oneLineError()
+    {
+        final Run without = run("bench", "--queues", "2");
+        assertThat(without.exitCode()).isEqualTo(2);
+        assertThat(without.err().strip()).isEqualTo("synpipe: --queues applies only with --tun");
+        final Run tooMany = run("bench", "--tun", "--queues", "17");
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err().strip()).isEqualTo("synpipe: --queues 17 is out of range for --tun: allowed 1..16");
+    }
+
+    @Test
     void bench_unknownCloseMode_oneLineError()
     {
         final Run r = run("bench", "--close", "linger");

@@ -12,7 +12,9 @@ import java.net.InetAddress;
  * back only after {@code A x P} connections (a /17 gives 32,768 x 64,512, about 2.1 billion). The generator is
  * never limited by 64 K ephemeral ports, and by TIME-WAIT only if it cycles through all of them within 2 MSL.
  * <p>
- * Several engines share the space by striding: engine {@code k} of {@code n} takes tuples {@code k, k + n, ...}.
+ * Several engines share the space by port: engine {@code k} of {@code n} takes the ports {@code p} with
+ * {@code p % n == k}, with every address — the rule by which a multi-queue {@code TunStack} hands a packet that the
+ * kernel put on another queue to the engine that owns its connection ({@code TunStack.Options#withActivePorts}).
  * {@link #next} allocates nothing.
  */
 public final class SourceTuples
@@ -25,14 +27,17 @@ public final class SourceTuples
     private final int firstAddress;
     private final int addresses;
     private final long period;
-    private final long stride;
+    private final int stride;
+    private final int firstPort;
+    private final int ports;
     private long index;
     private int address;
     private int port;
 
     /**
      * @param sources the source network: IPv4; every address in it is used.
-     * @param first   the first tuple this engine takes (its index among the engines sharing the space).
+     * @param first   this engine's index among the engines sharing the space: it takes the ports {@code p} with
+     *                {@code p % stride == first}.
      * @param stride  how many engines share the space (1 for one engine).
      */
     public SourceTuples(final Cidr sources, final int first, final int stride)
@@ -48,9 +53,10 @@ public final class SourceTuples
         }
         this.firstAddress = toInt(sources.network());
         this.addresses = 1 << (32 - sources.prefixLength());
-        this.period = (long)addresses * PORTS;
         this.stride = stride;
-        this.index = first;
+        this.firstPort = FIRST_PORT + Math.floorMod(first - FIRST_PORT, stride);
+        this.ports = (65_535 - firstPort) / stride + 1;
+        this.period = (long)addresses * ports;
     }
 
     /** Number of source addresses. */
@@ -59,7 +65,7 @@ public final class SourceTuples
         return addresses;
     }
 
-    /** Tuples before the sequence repeats. */
+    /** Tuples before this engine's sequence repeats. */
     public long period()
     {
         return period;
@@ -69,9 +75,9 @@ public final class SourceTuples
     public void next()
     {
         final long i = index;
-        index = (index + stride) % period;
+        index = (index + 1) % period;
         address = firstAddress + (int)(i % addresses);
-        port = FIRST_PORT + (int)((i / addresses) % PORTS);
+        port = firstPort + (int)((i / addresses) % ports) * stride;
     }
 
     /** The current tuple's source address (IPv4, as an int in network order of bits). */
@@ -92,7 +98,7 @@ public final class SourceTuples
         return index;
     }
 
-    /** Moves to tuple {@code index} (tests: come back to tuples still in use). */
+    /** Moves to this engine's tuple {@code index} (tests: come back to tuples still in use). */
     void seek(final long index)
     {
         this.index = Math.floorMod(index, period);

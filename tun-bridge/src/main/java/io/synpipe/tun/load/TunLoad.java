@@ -55,7 +55,10 @@ public final class TunLoad implements AutoCloseable
     {
         final LoadGenerator[] generators = new LoadGenerator[queues];
         final TunStack stack = TunStack.start(
-            new TunStack.Options(netns, device, List.of(kernelAddress), queues, config, null),
+            // with several queues, queue k opens from the ports p % queues == k (SourceTuples), and the stack hands
+            // the kernel's answers that land on another queue to their owner
+            new TunStack.Options(netns, device, List.of(kernelAddress), queues, config, null)
+                .withActivePorts(SourceTuples.FIRST_PORT),
             (queue, engine) ->
             {
                 final LoadGenerator generator =

@@ -59,6 +59,26 @@ class SourceTuplesTest
             assertThat(seen.add(((long)odd.address() << 16) | odd.port())).isTrue();
         }
         assertThat(seen).hasSize(2000);
+        assertThat(even.port() % 2).isZero();
+        assertThat(odd.port() % 2).isOne();
+    }
+
+    @Test
+    void next_threeEngines_eachOnlyItsPortResidueAndTheWholeShareBeforeRepeating()
+    {
+        for (int k = 0; k < 3; k++)
+        {
+            final SourceTuples tuples = new SourceTuples(Cidr.parse("198.18.128.0/31"), k, 3);
+            final Set<Long> seen = new HashSet<>();
+            for (long i = 0; i < tuples.period(); i++)
+            {
+                tuples.next();
+                assertThat(tuples.port() % 3).isEqualTo(k);
+                assertThat(tuples.port()).isBetween(SourceTuples.FIRST_PORT, 65_535);
+                assertThat(seen.add(((long)tuples.address() << 16) | tuples.port())).isTrue();
+            }
+            assertThat(seen.size()).isBetween(2 * (SourceTuples.PORTS / 3), 2 * (SourceTuples.PORTS / 3 + 1));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tun.Await;
 import io.synpipe.tun.Cidr;
 import io.synpipe.tun.NetnsFixture;
+import io.synpipe.tun.TunStack;
 import io.synpipe.wire.IpAddress;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -22,32 +23,64 @@ class TunLoadTest
     private static final long WAIT_MS = 20_000;
     private static final Cidr SOURCES = Cidr.parse(LoadSettings.DEFAULT_SOURCES);
 
-    private record Outcome(LoadStats stats, Histogram latencyNs, long accepted, int remotes, int connectionsLeft)
+    private record Outcome(
+        LoadStats stats, Histogram latencyNs, long accepted, int remotes, int connectionsLeft, long steered)
     {
     }
 
     private static Outcome run(final LoadSettings settings, final long connections) throws Exception
     {
+        return run(settings, connections, 1);
+    }
+
+    /** {@code connections} per queue. */
+    private static Outcome run(final LoadSettings settings, final long connections, final int queues) throws Exception
+    {
         try (NetnsFixture ns = NetnsFixture.create())
         {
             KernelServer.tuneNamespace(ns.name());
             final TcpConfig config = new TcpConfig().maxConnections(1 << 14).mslMs(50);
-            try (TunLoad load = TunLoad.start(ns.name(), "load0", Cidr.parse(NetnsFixture.TUN_CIDR), 1, config, settings);
+            try (TunLoad load = TunLoad.start(ns.name(), "load0", Cidr.parse(NetnsFixture.TUN_CIDR), queues, config,
+                settings);
                  KernelServer server = KernelServer.start(ns.name(),
                      new InetSocketAddress(NetnsFixture.KERNEL_ADDRESS, PORT), 2, true))
             {
                 load.run(0, 60_000_000_000L, connections);
                 assertThat(load.awaitFinished(WAIT_MS)).as("every handshake ended").isTrue();
-                final var loop = load.stack().queue(0).eventLoop();
-                final var engine = load.stack().queue(0).engine();
-                // TIME-WAIT (2 MSL = 100 ms) and the closing handshakes end: the table empties
-                final boolean empty = Await.until(loop, () -> engine.connectionCount() == 0, WAIT_MS);
-                final boolean allAccepted = Await.until(loop, () -> server.accepted() >= connections, WAIT_MS);
+                boolean empty = true;
+                final Histogram latencyNs = new Histogram(3);
+                long steered = 0;
+                for (final TunStack.Queue queue : load.stack().queues())
+                {
+                    // TIME-WAIT (2 MSL = 100 ms) and the closing handshakes end: the table empties
+                    empty &= Await.until(queue.eventLoop(), () -> queue.engine().connectionCount() == 0, WAIT_MS);
+                    latencyNs.add(load.generator(queue.index()).recorder().getIntervalHistogram());
+                    steered += queue.steeredIn();
+                }
+                final long total = connections * queues;
+                final boolean allAccepted = Await.until(load.stack().queue(0).eventLoop(),
+                    () -> server.accepted() >= total, WAIT_MS);
                 final LoadStats stats = load.stats();
-                return new Outcome(stats, load.generator(0).recorder().getIntervalHistogram(), server.accepted(),
-                    server.remoteAddresses().size(), empty && allAccepted ? 0 : stats.connections());
+                return new Outcome(stats, latencyNs, server.accepted(), server.remoteAddresses().size(),
+                    empty && allAccepted ? 0 : stats.connections(), steered);
             }
         }
+    }
+
+    @Test
+    void closedLoop_twoQueues_everyConnectionCompletesThoughAnswersLandOnEitherQueue() throws Exception
+    {
+        final Outcome o = run(LoadSettings.closedLoop(SOURCES, IpAddress.parseLiteral(NetnsFixture.KERNEL_ADDRESS), PORT,
+            16, LoadSettings.Close.FIN), 1_000, 2);
+
+        assertThat(o.stats().handshakes()).isEqualTo(2_000);
+        assertThat(o.stats().errors()).as("errors by kind %s", java.util.Arrays.toString(o.stats().errorsByKind()))
+            .isZero();
+        assertThat(o.latencyNs().getTotalCount()).isEqualTo(2_000);
+        assertThat(o.accepted()).isEqualTo(2_000);
+        assertThat(o.connectionsLeft()).isZero();
+        // the kernel answers a SYN by flow hash: about half the SYN-ACKs come in on the other queue
+        assertThat(o.steered()).isPositive();
     }
 
     @Test
