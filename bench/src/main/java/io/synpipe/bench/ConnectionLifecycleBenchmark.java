@@ -70,6 +70,10 @@ public class ConnectionLifecycleBenchmark
     @Param({"1", "64"})
     public int pollEvery;
 
+    /** The engines' timer service: synpipe's wheel, or Agrona's {@code DeadlineTimerWheel} for comparison. */
+    @Param({"WHEEL", "AGRONA"})
+    public String timers;
+
     private final ManualClock clock = new ManualClock(START_NS);
     private InMemoryWire wire;
     private TcpEngine client;
@@ -108,8 +112,10 @@ public class ConnectionLifecycleBenchmark
     public void setUp()
     {
         wire = new InMemoryWire(WireFaults.none(), 64, 256);
-        final TcpConfig clientConfig = new TcpConfig().maxConnections(1 << 16).mslMs(1);
-        final TcpConfig serverConfig = new TcpConfig().maxConnections(1 << 16).mslMs(1);
+        final TcpConfig clientConfig = new TcpConfig().maxConnections(1 << 16).mslMs(1)
+            .timers(io.synpipe.timer.TimerKind.valueOf(timers));
+        final TcpConfig serverConfig = new TcpConfig().maxConnections(1 << 16).mslMs(1)
+            .timers(io.synpipe.timer.TimerKind.valueOf(timers));
         client = new TcpEngine(clientConfig, new ClientHandler(), wire.sinkFromA(), clock.nanoTime());
         server = new TcpEngine(serverConfig, new ServerHandler(), wire.sinkFromB(), clock.nanoTime());
         wire.attach(client, server);

@@ -1,5 +1,7 @@
 package io.synpipe.tcp;
 
+import io.synpipe.timer.TimerKind;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,7 @@ public final class TcpConfig
     private int reassemblyMaxDatagrams = 64;
     private long reassemblyTimeoutNs = TimeUnit.SECONDS.toNanos(30);
     private IsnGenerator isnGenerator;
+    private TimerKind timers = TimerKind.WHEEL;
     private int sendBufferBytes = 256 * 1024;
     private int receiveBufferBytes = 256 * 1024;
     private int maxDataConnections = 4096;
@@ -283,6 +286,18 @@ public final class TcpConfig
     public TcpConfig isnGenerator(final IsnGenerator generator)
     {
         this.isnGenerator = generator;
+        return this;
+    }
+
+    /** The timer service the engine runs on (default {@link TimerKind#WHEEL}). */
+    public TimerKind timers()
+    {
+        return timers;
+    }
+
+    public TcpConfig timers(final TimerKind kind)
+    {
+        this.timers = java.util.Objects.requireNonNull(kind, "timers");
         return this;
     }
 

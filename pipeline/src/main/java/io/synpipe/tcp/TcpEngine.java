@@ -5,7 +5,6 @@ import io.synpipe.frag.FragmentReassembler;
 import io.synpipe.table.ConnectionTable;
 import io.synpipe.table.Tcb;
 import io.synpipe.timer.TimerService;
-import io.synpipe.timer.WheelTimerService;
 import io.synpipe.wire.DropCounters;
 import io.synpipe.wire.IpAddress;
 import io.synpipe.wire.PacketDecoder;
@@ -66,7 +65,7 @@ public final class TcpEngine implements AutoCloseable
     {
         this.config = config;
         this.table = new ConnectionTable(config.maxConnections());
-        this.timers = new WheelTimerService(startNs, config.maxConnections());
+        this.timers = config.timers().create(startNs, config.maxConnections());
         this.reassembler = new FragmentReassembler(
             config.reassemblyMaxBytes(), config.reassemblyMaxDatagrams(), config.reassemblyTimeoutNs(), drops);
         this.decoder = new PacketDecoder(reassembler, drops);

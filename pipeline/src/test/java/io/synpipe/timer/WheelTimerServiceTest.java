@@ -2,100 +2,35 @@ package io.synpipe.timer;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The wheel against the contract (late by at most one tick), plus its own construction rules. */
-class WheelTimerServiceTest extends TimerServiceContract
+/** WheelTimerService against the contracts (late by at most one tick), and exact expiry when polled more often than the tick. */
+class WheelTimerServiceTest extends WheelContract
 {
     @Override
-    TimerService newService(final long startNs)
+    TimerService create(final long startNs, final int expectedTimers)
     {
-        return new WheelTimerService(startNs, 64);
+        return new WheelTimerService(startNs, expectedTimers);
     }
 
     @Override
-    long resolutionNs()
+    TimerService create(final long startNs, final int expectedTimers, final long tickResolutionNs, final int ticksPerWheel)
+    {
+        return new WheelTimerService(startNs, expectedTimers, tickResolutionNs, ticksPerWheel);
+    }
+
+    @Override
+    long defaultTickNs()
     {
         return WheelTimerService.DEFAULT_TICK_RESOLUTION_NS;
     }
 
-    @Test
-    void defaults_tickIs2To20NsAnd1024Spokes()
+    @Override
+    int defaultTicksPerWheel()
     {
-        assertThat(WheelTimerService.DEFAULT_TICK_RESOLUTION_NS).isEqualTo(1L << 20);
-        assertThat(WheelTimerService.DEFAULT_TICKS_PER_WHEEL).isEqualTo(1024);
-    }
-
-    @Test
-    void constructor_badArguments_throwNamingTheValue()
-    {
-        assertThatThrownBy(() -> new WheelTimerService(0, 0))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectedTimers = 0");
-        assertThatThrownBy(() -> new WheelTimerService(0, 16, 1000, 1024))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tickResolutionNs = 1000");
-        assertThatThrownBy(() -> new WheelTimerService(0, 16, 0, 1024))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tickResolutionNs = 0");
-        assertThatThrownBy(() -> new WheelTimerService(0, 16, 1024, 1000))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ticksPerWheel = 1000");
-        assertThatThrownBy(() -> new WheelTimerService(0, 16, 1024, 1))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ticksPerWheel = 1");
-    }
-
-    @Test
-    void smallWheel_deadlinesManyTurnsAhead_waitForTheirTurn()
-    {
-        final long tickNs = 1L << 10;
-        final TimerService small = new WheelTimerService(START_NS, 1, tickNs, 8);
-        for (int i = 0; i < 50; i++)
-        {
-            recorder.schedule(small, START_NS + i * 3 * tickNs + i, i);
-        }
-        for (long nowNs = START_NS; nowNs < START_NS + 200 * tickNs; nowNs += tickNs / 2)
-        {
-            small.poll(nowNs, recorder, 4);
-            for (final Fired fired : recorder.fired)
-            {
-                assertThat(fired.nowNs() - recorder.deadlineByPayload.get(fired.payload())).isLessThan(2 * tickNs);
-            }
-        }
-        assertThat(recorder.payloads()).hasSize(50).isSorted();
-        assertThat(small.scheduledCount()).isZero();
-    }
-
-    @Test
-    void idleWheel_clockFarAhead_newTimerStillFiresOnTime()
-    {
-        pollAt(START_NS + 10 * MINUTE);
-        recorder.schedule(timers, START_NS + 10 * MINUTE + 3 * MS, 1);
-
-        assertThat(pollAt(START_NS + 10 * MINUTE + 3 * MS - 1)).isZero();
-        assertThat(pollAt(START_NS + 10 * MINUTE + 3 * MS + resolutionNs())).isEqualTo(1);
-    }
-
-    @Test
-    void schedule_deadlineLongMaxValue_isScheduledAndCancellable()
-    {
-        // Agrona marks a free slot with Long.MAX_VALUE; put the next timers on the same spoke as the first
-        final long spokeTick =
-            ((Long.MAX_VALUE - START_NS) / resolutionNs()) % WheelTimerService.DEFAULT_TICKS_PER_WHEEL;
-        final long sameSpokeNs = START_NS + spokeTick * resolutionNs() + 1;
-        final long never = timers.schedule(Long.MAX_VALUE, 1);
-        final long soon = timers.schedule(sameSpokeNs, 2);
-        final long alsoSoon = timers.schedule(sameSpokeNs, 3);
-
-        assertThat(timers.scheduledCount()).isEqualTo(3);
-        assertThat(List.of(soon, alsoSoon)).doesNotContain(never);
-        assertThat(pollAt(sameSpokeNs + SECOND)).isEqualTo(2);
-        assertThat(recorder.payloads()).containsExactlyInAnyOrder(2L, 3L);
-        assertThat(timers.scheduledCount()).isEqualTo(1);
-        assertThat(timers.cancel(soon)).isFalse();
-        assertThat(timers.cancel(alsoSoon)).isFalse();
-        assertThat(timers.cancel(never)).isTrue();
-        assertThat(timers.scheduledCount()).isZero();
+        return WheelTimerService.DEFAULT_TICKS_PER_WHEEL;
     }
 
     @Test
