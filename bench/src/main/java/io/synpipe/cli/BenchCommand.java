@@ -9,6 +9,7 @@ import io.synpipe.jfr.HandshakeCompletedEvent;
 import io.synpipe.jfr.JfrRecording;
 import io.synpipe.report.HlogWriter;
 import io.synpipe.report.HtmlReport;
+import io.synpipe.report.IntervalCounts;
 import io.synpipe.report.LatencyScenario;
 import io.synpipe.report.PercentileTable;
 import io.synpipe.tun.Cidr;
@@ -210,7 +211,7 @@ public final class BenchCommand implements Callable<Integer>
         }
         else
         {
-            table(out, result, mode);
+            table(out, result, mode, scenarios);
             if (hlogWriter != null)
             {
                 out.printf(Locale.ROOT, "hlog         %s (%d interval histograms)%n", hlog, hlogWriter.intervals());
@@ -223,7 +224,6 @@ public final class BenchCommand implements Callable<Integer>
             if (reportFile != null)
             {
                 out.printf(Locale.ROOT, "report       %s%n", reportFile);
-                out.print(new PercentileTable(scenarios).render());
             }
         }
         return result.failures() == 0 ? 0 : 1;
@@ -376,7 +376,7 @@ public final class BenchCommand implements Callable<Integer>
         return scenarios.stream().mapToLong(Scenario::errors).sum() == 0 ? 0 : 1;
     }
 
-    private void table(final PrintStream out, final Result r, final CloseMode mode)
+    private void table(final PrintStream out, final Result r, final CloseMode mode, final List<LatencyScenario> handshakes)
     {
         out.printf(Locale.ROOT, "synpipe bench: in-memory handshakes, client and server engines on one thread%n");
         out.printf(Locale.ROOT, "  %s, close=%s, concurrency=%d, warmup=%,d, JDK %s, %d cores%n",
@@ -384,23 +384,18 @@ public final class BenchCommand implements Callable<Integer>
             Runtime.version(), Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "handshakes   %,d in %.3f s (%,d packets)%n", r.handshakes(), r.elapsedNs() / 1e9, r.packets());
         out.printf(Locale.ROOT, "rate         %,.0f handshakes/s%n", r.handshakesPerSecond());
-        latency(out, "client latency (SYN sent -> SYN-ACK received)", r.clientLatencyNs());
-        latency(out, "server latency (SYN received -> ACK received)", r.serverLatencyNs());
+        // one column per latency: the handshake on each side, the client's time to first byte, the lifetime
+        final List<LatencyScenario> columns = new java.util.ArrayList<>(handshakes);
         if (requestBytes > 0)
         {
-            latency(out, "client time to first byte (SYN sent -> first byte of the " + requestBytes + "-byte response)",
-                r.firstByteNs());
+            columns.add(new LatencyScenario("first byte", r.firstByteNs(), r.elapsedNs(), r.failures(), new IntervalCounts()));
         }
-        latency(out, "client connection lifetime (SYN sent -> closed)", r.lifetimeNs());
+        columns.add(new LatencyScenario("lifetime", r.lifetimeNs(), r.elapsedNs(), r.failures(), new IntervalCounts()));
+        out.print(new PercentileTable(columns).render());
+        out.printf(Locale.ROOT, "  client = SYN sent -> SYN-ACK received; server = SYN received -> ACK received;%s"
+            + " lifetime = SYN sent -> closed (client)%n",
+            requestBytes > 0 ? " first byte = SYN sent -> first byte of the " + requestBytes + "-byte response;" : "");
         out.printf(Locale.ROOT, "failures     %d%n", r.failures());
-    }
-
-    private static void latency(final PrintStream out, final String title, final Histogram h)
-    {
-        out.printf(Locale.ROOT, "%s, µs:%n", title);
-        out.printf(Locale.ROOT, "  p50 %.2f   p90 %.2f   p99 %.2f   p99.9 %.2f   max %.2f%n",
-            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
-            h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 
     private String json(final Result r, final CloseMode mode)
