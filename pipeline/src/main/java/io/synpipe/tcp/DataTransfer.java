@@ -200,8 +200,8 @@ final class DataTransfer
                     s.putInt(TransferState.SND_RTX, rtx + 1);
                     continue;
                 }
-                final int len = Math.min(Math.min(mss, dataEnd - rtx), SeqRing.contiguousBytes(sendRing, rtx, mss));
-                output.sendData(tcb, rtx, sendRing, SeqRing.offsetOf(sendRing, rtx), len, false, nowNs);
+                final int len = Math.min(mss, dataEnd - rtx);
+                output.sendFromRing(tcb, rtx, sendRing, len, false, nowNs);
                 counters.increment(EngineEvent.RETRANSMIT_DATA);
                 s.putInt(TransferState.SND_RTX, rtx + len);
                 continue;
@@ -213,7 +213,7 @@ final class DataTransfer
                 return;
             }
             final int usable = sndUna + window - sndNxt;
-            int len = Math.min(Math.min(mss, available), SeqRing.contiguousBytes(sendRing, sndNxt, mss));
+            int len = Math.min(mss, available);
             if (usable < len)
             {
                 if (usable <= 0 || sndNxt != sndUna)
@@ -232,8 +232,7 @@ final class DataTransfer
                 // Nagle (RFC 9293 §3.7.4): hold a small segment while data is unacknowledged
                 return;
             }
-            output.sendData(tcb, sndNxt, sendRing, SeqRing.offsetOf(sendRing, sndNxt), len,
-                sndNxt + len == bufEnd, nowNs);
+            output.sendFromRing(tcb, sndNxt, sendRing, len, sndNxt + len == bufEnd, nowNs);
             if (!s.has(TransferState.S_RTT_TIMING))
             {
                 s.set(TransferState.S_RTT_TIMING);
@@ -419,9 +418,8 @@ final class DataTransfer
                         holeEnd = start;
                     }
                 }
-                final int len = Math.min(Math.min(mss, holeEnd - seq),
-                    Math.min(dataEnd - seq, SeqRing.contiguousBytes(sendRing, seq, mss)));
-                output.sendData(tcb, seq, sendRing, SeqRing.offsetOf(sendRing, seq), len, false, nowNs);
+                final int len = Math.min(Math.min(mss, holeEnd - seq), dataEnd - seq);
+                output.sendFromRing(tcb, seq, sendRing, len, false, nowNs);
                 counters.increment(EngineEvent.RETRANSMIT_DATA);
                 s.putInt(TransferState.SND_RTX, seq + len);
                 pipe += len;
@@ -429,13 +427,12 @@ final class DataTransfer
             }
             final int sndNxt = tcb.sndNxt();
             final int available = bufEnd - sndNxt;
-            final int len = Math.min(Math.min(mss, available), SeqRing.contiguousBytes(sendRing, sndNxt, mss));
+            final int len = Math.min(mss, available);
             if (tcb.hasFlag(Tcb.F_FIN_SENT) || len <= 0 || sndUna + tcb.sndWnd() - sndNxt < len)
             {
                 return;
             }
-            output.sendData(tcb, sndNxt, sendRing, SeqRing.offsetOf(sendRing, sndNxt), len, sndNxt + len == bufEnd,
-                nowNs);
+            output.sendFromRing(tcb, sndNxt, sendRing, len, sndNxt + len == bufEnd, nowNs);
             tcb.sndNxt(sndNxt + len);
             pipe += len;
         }
@@ -451,10 +448,10 @@ final class DataTransfer
             return 1;
         }
         final int dataEnd = tcb.hasFlag(Tcb.F_FIN_SENT) ? tcb.finSeq() : tcb.sndNxt();
-        final int len = Math.min(Math.min(mss, dataEnd - una), SeqRing.contiguousBytes(sendRing, una, mss));
+        final int len = Math.min(mss, dataEnd - una);
         if (len > 0)
         {
-            output.sendData(tcb, una, sendRing, SeqRing.offsetOf(sendRing, una), len, false, nowNs);
+            output.sendFromRing(tcb, una, sendRing, len, false, nowNs);
             counters.increment(EngineEvent.RETRANSMIT_DATA);
         }
         return Math.max(len, 0);

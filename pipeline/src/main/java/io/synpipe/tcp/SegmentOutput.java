@@ -1,5 +1,6 @@
 package io.synpipe.tcp;
 
+import io.synpipe.buffer.SeqRing;
 import io.synpipe.table.Tcb;
 import io.synpipe.wire.PacketEncoder;
 import io.synpipe.wire.Segment;
@@ -20,6 +21,8 @@ final class SegmentOutput
 
     private final Segment out = new Segment();
     private final UnsafeBuffer tx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_PACKET, 64));
+    /** A segment's payload that wraps around the end of the send ring, joined (the one copy such a segment costs). */
+    private final UnsafeBuffer joined = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_PACKET, 64));
     private final PacketSink sink;
     private final TcpConfig config;
     private final EngineCounters counters;
@@ -115,6 +118,25 @@ final class SegmentOutput
         final Segment s = synchronizedHeader(tcb, seq, Segment.ACK | (push ? Segment.PSH : 0), nowNs);
         s.payload(buffer, offset, length);
         emit(s);
+    }
+
+    /**
+     * Data from the send ring: {@code length} bytes from sequence number {@code seq}, in one segment even where they
+     * wrap around the end of the ring (a segment cut there would leave a small tail that Nagle holds back).
+     */
+    void sendFromRing(
+        final Tcb tcb, final int seq, final DirectBuffer ring, final int length, final boolean push, final long nowNs)
+    {
+        final int offset = SeqRing.offsetOf(ring, seq);
+        final int first = SeqRing.contiguousBytes(ring, seq, length);
+        if (first == length)
+        {
+            sendData(tcb, seq, ring, offset, length, push, nowNs);
+            return;
+        }
+        joined.putBytes(0, ring, offset, first);
+        joined.putBytes(first, ring, 0, length - first);
+        sendData(tcb, seq, joined, 0, length, push, nowNs);
     }
 
     /** Abort from a synchronized state: {@code <SEQ=SND.NXT><CTL=RST>} (RFC 9293 §3.10.5). */

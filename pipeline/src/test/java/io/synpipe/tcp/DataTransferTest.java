@@ -279,6 +279,39 @@ class DataTransferTest
     }
 
     @Test
+    void established_smallWriteAcrossTheSendRingsEnd_oneSegmentNotATailHeldByNagle()
+    {
+        // a 100-byte request whose bytes wrap around the 8 KiB send ring: cut at the ring's end, its 58-byte tail would
+        // wait for the ACK of the first 42 bytes, which the peer delays (40 ms per request/response exchange)
+        final EngineFixture g = new EngineFixture(c -> c.sendBufferBytes(8192));
+        g.established();
+        g.engine.noDelay(g.handle, true);
+        final int fill = 8192 - 42;
+        int sent = 0;
+        while (sent < fill)
+        {
+            final int n = g.engine.send(g.handle, new UnsafeBuffer(data), 0, Math.min(fill - sent, 1460), g.nowNs);
+            sent += n;
+            g.sent.clear();
+            g.send(ACK, REMOTE_ISS + 1, LOCAL_ISS + 1 + sent);
+        }
+        g.sent.clear();
+        g.engine.noDelay(g.handle, false);
+        for (int i = 0; i < 100; i++)
+        {
+            data[i] = (byte)(i + 1);
+        }
+
+        assertThat(g.engine.send(g.handle, new UnsafeBuffer(data), 0, 100, g.nowNs)).isEqualTo(100);
+
+        final Segment s = g.expect(ACK | PSH, LOCAL_ISS + 1 + fill, REMOTE_ISS + 1);
+        final byte[] payload = new byte[s.payloadLength()];
+        s.payloadBuffer().getBytes(s.payloadOffset(), payload);
+        assertThat(payload).hasSize(100).isEqualTo(java.util.Arrays.copyOf(data, 100));
+        g.expectNothing();
+    }
+
+    @Test
     void established_windowScale_ourWindowShiftedDownAndPeersShiftedUp()
     {
         final EngineFixture g = new EngineFixture();
