@@ -332,7 +332,31 @@ public final class BenchCommand implements Callable<Integer>
                 hlogWriter.start(System.currentTimeMillis(), "synpipe bench --tun: " + output.setting()
                     + "; values in ns; one tag per scenario: kernel-synpipe, synpipe-kernel, kernel-kernel");
             }
-            scenarios = new TunHandshakeRun(options, hlogWriter == null ? null : hlogWriter::write).run();
+            final Console console = System.console();
+            final TunProgress progress = !quiet && !json && console != null && console.isTerminal()
+                ? new TunProgress(System.err) : null;
+            final TunHandshakeRun.IntervalSink sink = hlogWriter == null && progress == null ? null : (tag, interval) ->
+            {
+                if (hlogWriter != null)
+                {
+                    hlogWriter.write(tag, interval);
+                }
+                if (progress != null)
+                {
+                    progress.onInterval(tag, interval);
+                }
+            };
+            try
+            {
+                scenarios = new TunHandshakeRun(options, sink).run();
+            }
+            finally
+            {
+                if (progress != null)
+                {
+                    progress.end();
+                }
+            }
         }
         finally
         {
