@@ -72,6 +72,11 @@ public final class ConnectCommand implements Callable<Integer>
         description = "maximum segment lifetime in ms; TIME-WAIT lasts 2 x MSL (default: the engine's, 30000)")
     private long mslMs;
 
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
+        description = "print packets, drops, bytes each way and the connection's state to stderr every SECONDS "
+            + "(default: only on exit)")
+    private long statsIntervalS;
+
     @Option(names = "--pcap", paramLabel = "FILE",
         description = "write every packet read from and written to the TUN to FILE (pcap, raw IP)")
     private String pcapFile;
@@ -80,6 +85,11 @@ public final class ConnectCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final ConnectSettings settings = ConnectSettings.parse(netns, device, tunAddresses, from, to, queues, mslMs);
+        if (statsIntervalS < 0 || statsIntervalS > 86_400)
+        {
+            throw new IllegalArgumentException("--stats-interval " + statsIntervalS
+                + " is out of range: allowed 1..86400 seconds (or 0 for none)");
+        }
         final Path pcap = pcapFile == null ? null : PcapWriter.checkPath(pcapFile);
         // stderr only: stdout carries the data
         final PrintStream err = System.err;
@@ -142,7 +152,17 @@ public final class ConnectCommand implements Callable<Integer>
             // the raw descriptors: System.out is a PrintStream, which would hide a failed write (e.g. a closed pipe)
             connector.connect(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             err.println(connector.describe());
-            connector.await(Long.MAX_VALUE);
+            if (statsIntervalS == 0)
+            {
+                connector.await(Long.MAX_VALUE);
+            }
+            else
+            {
+                while (!connector.await(statsIntervalS * 1000))
+                {
+                    err.println(connector.statsLine());
+                }
+            }
         }
         catch (final IOException ex)
         {

@@ -103,6 +103,13 @@ class ConnectCommandTest
     }
 
     @Test
+    void connect_statsIntervalNegative_oneLineError()
+    {
+        assertOneLineError(run("connect", "--to", "198.18.0.1:9000", "--stats-interval", "-2"),
+            "synpipe: --stats-interval -2 is out of range: allowed 1..86400 seconds (or 0 for none)");
+    }
+
+    @Test
     void connect_missingTo_oneLineErrorPointingToHelp()
     {
         final Run r = run("connect");
@@ -144,6 +151,35 @@ class ConnectCommandTest
             try
             {
                 bytes.complete(in.readAllBytes());
+            }
+            catch (final IOException ex)
+            {
+                bytes.completeExceptionally(ex);
+            }
+        });
+        return bytes;
+    }
+
+    /** Reads {@code in} line by line to its end; completes {@code statsLine} with the first stats line. */
+    private static CompletableFuture<byte[]> readLines(final InputStream in, final CompletableFuture<String> statsLine)
+    {
+        final CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() ->
+        {
+            final StringBuilder all = new StringBuilder();
+            try (java.io.BufferedReader reader = new java.io.BufferedReader(
+                new java.io.InputStreamReader(in, StandardCharsets.UTF_8)))
+            {
+                for (String line; (line = reader.readLine()) != null; )
+                {
+                    all.append(line).append('\n');
+                    if (line.contains("] packets in"))
+                    {
+                        statsLine.complete(line);
+                    }
+                }
+                statsLine.complete("no stats line in: " + all);
+                bytes.complete(all.toString().getBytes(StandardCharsets.UTF_8));
             }
             catch (final IOException ex)
             {
@@ -257,12 +293,16 @@ class ConnectCommandTest
         Process process = null;
         try (ServerSocket server = listenIn(ns))
         {
-            process = start("--netns", ns, "--to", "198.18.0.1:" + PORT);
-            final CompletableFuture<byte[]> err = readAll(process.getErrorStream());
+            process = start("--netns", ns, "--to", "198.18.0.1:" + PORT, "--stats-interval", "1");
+            final CompletableFuture<String> statsLine = new CompletableFuture<>();
+            final CompletableFuture<byte[]> err = readLines(process.getErrorStream(), statsLine);
             server.setSoTimeout((int)TIMEOUT_MS);
             try (Socket socket = server.accept())
             {
                 socket.setSoTimeout((int)TIMEOUT_MS);
+                // --stats-interval 1: a line a second while the connection is open
+                assertThat(statsLine.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)).matches("\\[ +[0-9.]+ s\\] packets in \\d+, out "
+                    + "\\d+; drops none; sent 0 bytes, received 0 bytes; connection ESTABLISHED");
                 process.toHandle().destroy(); // SIGTERM, and the streams stay open to read the report
                 assertThat(process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
                 final String stderr = new String(err.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);

@@ -139,6 +139,24 @@ public final class TunConnector implements AutoCloseable
         return pipe;
     }
 
+    /** One line for {@code --stats-interval}: packets, drops, bytes each way and the connection's state. */
+    public String statsLine() throws IOException
+    {
+        final TunStack.Queue queue = stack.queue(0);
+        final String onLoop = queue.call(() ->
+        {
+            final TcpEngine engine = queue.engine();
+            final StringBuilder states = new StringBuilder();
+            engine.forEachConnection(h -> states.append(states.isEmpty() ? "" : ",").append(engine.state(h)));
+            return "drops " + (engine.drops().totalDropped() == 0 ? "none" : engine.drops().snapshot().toString())
+                + "; sent " + pipe.bytesSent() + " bytes, received " + pipe.bytesReceived() + " bytes; connection "
+                + (states.isEmpty() ? "none" : states.toString());
+        });
+        final TunChannelStats.Totals packets = stack.channelTotals();
+        return String.format(java.util.Locale.ROOT, "[%7.1f s] packets in %d, out %d; %s", stack.elapsedS(),
+            packets.packetsRead(), packets.packetsWritten(), onLoop);
+    }
+
     /**
      * Resets the connection if it is still open, closes the device, stops the event loop and deletes the namespace
      * if {@link #start} created it. Idempotent.
