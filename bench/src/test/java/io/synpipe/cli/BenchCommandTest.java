@@ -6,8 +6,6 @@ import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,34 +18,15 @@ class BenchCommandTest
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err)
+    private static CliRun run(final String... args)
     {
-    }
-
-    private static Run run(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try
-        {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            final int code = SynpipeCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CliRun.run(args);
     }
 
     @Test
     void bench_smallRun_reportsEveryHandshakeAndLatencyPercentiles()
     {
-        final Run r = run("bench", "--connections", "2000", "--warmup", "100", "--concurrency", "16", "--json");
+        final CliRun r = run("bench", "--connections", "2000", "--warmup", "100", "--concurrency", "16", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"handshakes\":2000").contains("\"failures\":0").contains("\"p99_9\":");
     }
@@ -55,7 +34,7 @@ class BenchCommandTest
     @Test
     void bench_finClose_completesWithTimeWait()
     {
-        final Run r = run("bench", "--connections", "500", "--warmup", "0", "--close", "fin", "--msl-ms", "1");
+        final CliRun r = run("bench", "--connections", "500", "--warmup", "0", "--close", "fin", "--msl-ms", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("handshakes   500").contains("failures     0");
     }
@@ -63,7 +42,7 @@ class BenchCommandTest
     @Test
     void bench_ipv6_runs()
     {
-        final Run r = run("bench", "--connections", "500", "--warmup", "0", "--ipv6", "--json");
+        final CliRun r = run("bench", "--connections", "500", "--warmup", "0", "--ipv6", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"ip\":\"v6\"");
     }
@@ -71,7 +50,7 @@ class BenchCommandTest
     @Test
     void bench_requestBytes_recordsTimeToFirstByteAndLifetimeForEveryConnection()
     {
-        final Run r = run("bench", "--connections", "1000", "--warmup", "0", "--request-bytes", "300", "--close", "fin",
+        final CliRun r = run("bench", "--connections", "1000", "--warmup", "0", "--request-bytes", "300", "--close", "fin",
             "--msl-ms", "1", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"handshakes\":1000").contains("\"failures\":0")
@@ -82,7 +61,7 @@ class BenchCommandTest
     @Test
     void bench_defaultRun_recordsLifetimeButNoFirstByte()
     {
-        final Run r = run("bench", "--connections", "500", "--warmup", "0");
+        final CliRun r = run("bench", "--connections", "500", "--warmup", "0");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("lifetime = SYN sent -> closed").contains("p99.99 (µs)").doesNotContain("first byte");
     }
@@ -90,7 +69,7 @@ class BenchCommandTest
     @Test
     void bench_requestBytesOutOfRange_oneLineError()
     {
-        final Run r = run("bench", "--request-bytes", "70000");
+        final CliRun r = run("bench", "--request-bytes", "70000");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --request-bytes 70000 is out of range: allowed 0..65535 (0: no request)");
     }
@@ -98,10 +77,10 @@ class BenchCommandTest
     @Test
     void bench_queuesWithoutTunOrOutOfRange_oneLineError()
     {
-        final Run without = run("bench", "--queues", "2");
+        final CliRun without = run("bench", "--queues", "2");
         assertThat(without.exitCode()).isEqualTo(2);
         assertThat(without.err().strip()).isEqualTo("synpipe: --queues applies only with --tun");
-        final Run tooMany = run("bench", "--tun", "--queues", "17");
+        final CliRun tooMany = run("bench", "--tun", "--queues", "17");
         assertThat(tooMany.exitCode()).isEqualTo(2);
         assertThat(tooMany.err().strip()).isEqualTo("synpipe: --queues 17 is out of range for --tun: allowed 1..16");
     }
@@ -109,7 +88,7 @@ class BenchCommandTest
     @Test
     void bench_unknownCloseMode_oneLineError()
     {
-        final Run r = run("bench", "--close", "linger");
+        final CliRun r = run("bench", "--close", "linger");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --close 'linger' is not allowed: use rst or fin");
     }
@@ -117,7 +96,7 @@ class BenchCommandTest
     @Test
     void bench_badNumber_oneLineErrorNamingTheValue()
     {
-        final Run r = run("bench", "--connections", "lots");
+        final CliRun r = run("bench", "--connections", "lots");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("lots");
@@ -126,7 +105,7 @@ class BenchCommandTest
     @Test
     void bench_outOfRange_oneLineError()
     {
-        final Run r = run("bench", "--concurrency", "0");
+        final CliRun r = run("bench", "--concurrency", "0");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: concurrency = 0 is out of range: allowed 1..1048576");
     }
@@ -136,7 +115,7 @@ class BenchCommandTest
     {
         final Path hlog = dir.resolve("run.hlog");
         final Path report = dir.resolve("report");
-        final Run r = run("bench", "--connections", "3000", "--warmup", "100", "--hlog", hlog.toString(),
+        final CliRun r = run("bench", "--connections", "3000", "--warmup", "100", "--hlog", hlog.toString(),
             "--report", report.toString(), "--quiet");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -167,7 +146,7 @@ class BenchCommandTest
     @Test
     void bench_report_printsThePercentileTableAndWhereTheReportIs()
     {
-        final Run r = run("bench", "--connections", "1000", "--warmup", "0", "--report", dir.toString());
+        final CliRun r = run("bench", "--connections", "1000", "--warmup", "0", "--report", dir.toString());
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("handshakes   1,000", "failures     0", "report       " + dir.resolve("report.html"));
@@ -180,7 +159,7 @@ class BenchCommandTest
     void bench_reportIsAFile_oneLineError() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        final Run r = run("bench", "--report", file.toString());
+        final CliRun r = run("bench", "--report", file.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --report " + file + " is a file, not a directory");
         assertThat(r.out()).isEmpty();
@@ -190,7 +169,7 @@ class BenchCommandTest
     void bench_reportUnderAFile_oneLineError() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("plain"), "x");
-        final Run r = run("bench", "--report", file.resolve("sub").toString());
+        final CliRun r = run("bench", "--report", file.resolve("sub").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).startsWith("synpipe: --report " + file.resolve("sub") + ": cannot create the directory");
@@ -200,7 +179,7 @@ class BenchCommandTest
     void bench_hlogInMissingDirectory_oneLineError()
     {
         final Path file = dir.resolve("missing").resolve("run.hlog");
-        final Run r = run("bench", "--hlog", file.toString());
+        final CliRun r = run("bench", "--hlog", file.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip())
             .isEqualTo("synpipe: --hlog " + file + ": directory " + dir.resolve("missing") + " does not exist");
@@ -210,7 +189,7 @@ class BenchCommandTest
     @Test
     void bench_hlogIsADirectory_oneLineError()
     {
-        final Run r = run("bench", "--hlog", dir.toString());
+        final CliRun r = run("bench", "--hlog", dir.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --hlog " + dir + " is a directory, not a file");
     }
@@ -218,7 +197,7 @@ class BenchCommandTest
     @Test
     void bench_quietWithJson_oneLineError()
     {
-        final Run r = run("bench", "--quiet", "--json");
+        final CliRun r = run("bench", "--quiet", "--json");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --quiet and --json cannot be used together: choose one");
     }
@@ -226,7 +205,7 @@ class BenchCommandTest
     @Test
     void bench_hlogWithoutValue_oneLineError()
     {
-        final Run r = run("bench", "--hlog");
+        final CliRun r = run("bench", "--hlog");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).startsWith("synpipe: ").contains("--hlog");
@@ -235,15 +214,10 @@ class BenchCommandTest
     @Test
     void benchTun_threeScenarios_measuredAndWrittenToJsonHlogAndReport() throws Exception
     {
-        final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-            StandardCharsets.US_ASCII).strip());
-        if (!root && !"true".equalsIgnoreCase(System.getenv("CI")))
-        {
-            org.junit.jupiter.api.Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
-        }
+        CliRun.requireRootOrCi();
         final Path hlog = dir.resolve("tun.hlog");
         final Path report = dir.resolve("tun-report");
-        final Run r = run("bench", "--tun", "--duration-s", "0.6", "--warmup-s", "0.1", "--concurrency", "2",
+        final CliRun r = run("bench", "--tun", "--duration-s", "0.6", "--warmup-s", "0.1", "--concurrency", "2",
             "--msl-ms", "50", "--json", "--hlog", hlog.toString(), "--report", report.toString());
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("\"name\":\"kernel -> synpipe (TUN)\"", "\"name\":\"synpipe -> kernel (TUN)\"",
@@ -269,7 +243,7 @@ class BenchCommandTest
     @Test
     void benchTun_rateOutOfRange_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--rate", "0");
+        final CliRun r = run("bench", "--tun", "--rate", "0");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip())
             .isEqualTo("synpipe: --rate 0 is out of range: allowed 1..10000000 (leave it out for a closed loop)");
@@ -278,7 +252,7 @@ class BenchCommandTest
     @Test
     void benchTun_rateNotANumber_oneLineErrorNamingTheValue()
     {
-        final Run r = run("bench", "--tun", "--rate", "fast");
+        final CliRun r = run("bench", "--tun", "--rate", "fast");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("fast").contains("--rate");
@@ -287,7 +261,7 @@ class BenchCommandTest
     @Test
     void benchTun_sourcesHoldingTheKernelAddress_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--sources", "198.18.0.0/16");
+        final CliRun r = run("bench", "--tun", "--sources", "198.18.0.0/16");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --sources 198.18.0.0/16 is not allowed: it contains the kernel's "
             + "address 198.18.0.1; e.g. 198.18.128.0/17");
@@ -296,7 +270,7 @@ class BenchCommandTest
     @Test
     void benchTun_sourcesOutsideTheBenchmarkingRange_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--sources", "10.1.0.0/16");
+        final CliRun r = run("bench", "--tun", "--sources", "10.1.0.0/16");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --sources '10.1.0.0/16' is not allowed: 10.1.0.0 is outside the "
             + "benchmarking ranges 198.18.0.0/15 and 2001:2:0:0:0:0:0:0/48 (synpipe uses no other addresses)"
@@ -306,7 +280,7 @@ class BenchCommandTest
     @Test
     void benchTun_sourcesNotACidr_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--sources", "many");
+        final CliRun r = run("bench", "--tun", "--sources", "many");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --sources 'many' is not allowed: expected ADDRESS/PREFIX, e.g. 198.18.0.1/15");
     }
@@ -314,7 +288,7 @@ class BenchCommandTest
     @Test
     void benchTun_sourcesOverlappingTheVethSubnet_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--sources", "198.18.1.0/24");
+        final CliRun r = run("bench", "--tun", "--sources", "198.18.1.0/24");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --sources 198.18.1.0/24 is not allowed: it overlaps 198.18.1.0/24, "
             + "the veth subnet of the kernel baseline; e.g. 198.18.128.0/17");
@@ -323,7 +297,7 @@ class BenchCommandTest
     @Test
     void benchTun_unknownCloseMode_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--close", "linger");
+        final CliRun r = run("bench", "--tun", "--close", "linger");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --close 'linger' is not allowed: use rst or fin");
     }
@@ -331,7 +305,7 @@ class BenchCommandTest
     @Test
     void benchTun_mslOutOfRange_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--msl-ms", "0");
+        final CliRun r = run("bench", "--tun", "--msl-ms", "0");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --msl-ms 0 is out of range for --tun: allowed 1..60000");
     }
@@ -340,7 +314,7 @@ class BenchCommandTest
     void bench_rateOrSourcesWithoutTun_oneLineError()
     {
         assertThat(run("bench", "--rate", "1000").err().strip()).isEqualTo("synpipe: --rate applies only with --tun");
-        final Run r = run("bench", "--sources", "198.18.128.0/17");
+        final CliRun r = run("bench", "--sources", "198.18.128.0/17");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --sources applies only with --tun");
     }
@@ -348,7 +322,7 @@ class BenchCommandTest
     @Test
     void benchTun_concurrencyOutOfRange_oneLineError()
     {
-        final Run r = run("bench", "--tun", "--concurrency", "1000");
+        final CliRun r = run("bench", "--tun", "--concurrency", "1000");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --concurrency 1000 is out of range for --tun: allowed 1..256");
     }

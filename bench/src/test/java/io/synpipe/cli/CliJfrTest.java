@@ -7,10 +7,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,35 +20,16 @@ class CliJfrTest
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err)
+    private static CliRun run(final String... args)
     {
-    }
-
-    private static Run run(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try
-        {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            final int code = SynpipeCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CliRun.run(args);
     }
 
     @Test
     void bench_jfr_fileHoldsOneHandshakeEventPerSideAndConnection() throws IOException
     {
         final Path file = dir.resolve("bench.jfr");
-        final Run r = run("bench", "--connections", "300", "--warmup", "0", "--concurrency", "4", "--jfr", file.toString());
+        final CliRun r = run("bench", "--connections", "300", "--warmup", "0", "--concurrency", "4", "--jfr", file.toString());
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("jfr          " + file);
@@ -73,7 +51,7 @@ class CliJfrTest
     void bench_jfrDirectoryMissing_oneLineErrorAndNoRun()
     {
         final Path file = dir.resolve("missing").resolve("bench.jfr");
-        final Run r = run("bench", "--connections", "10", "--jfr", file.toString());
+        final CliRun r = run("bench", "--connections", "10", "--jfr", file.toString());
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip())
@@ -86,7 +64,7 @@ class CliJfrTest
     void serve_jfrDirectoryMissing_oneLineErrorBeforeAnyDevice()
     {
         final Path file = dir.resolve("missing").resolve("serve.jfr");
-        final Run r = run("serve", "--netns", "synpipe-never-created", "--listen", "198.18.0.2:80=http",
+        final CliRun r = run("serve", "--netns", "synpipe-never-created", "--listen", "198.18.0.2:80=http",
             "--jfr", file.toString());
 
         assertThat(r.exitCode()).isEqualTo(2);

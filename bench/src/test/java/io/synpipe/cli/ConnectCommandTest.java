@@ -1,14 +1,11 @@
 package io.synpipe.cli;
 
 import io.synpipe.tun.Netns;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,31 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectCommandTest
 {
-    private record Run(int exitCode, String out, String err)
+    private static CliRun run(final String... args)
     {
+        return CliRun.run(args);
     }
 
-    private static Run run(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try
-        {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            final int code = SynpipeCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(final Run r, final String message)
+    private static void assertOneLineError(final CliRun r, final String message)
     {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -112,7 +90,7 @@ class ConnectCommandTest
     @Test
     void connect_missingTo_oneLineErrorPointingToHelp()
     {
-        final Run r = run("connect");
+        final CliRun r = run("connect");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().strip().lines()).hasSize(1);
@@ -122,15 +100,6 @@ class ConnectCommandTest
     private static final int PORT = 9000;
     private static final long TIMEOUT_MS = 30_000;
 
-    private static void requireRoot() throws IOException
-    {
-        final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-            StandardCharsets.US_ASCII).strip());
-        if (!root && !"true".equalsIgnoreCase(System.getenv("CI")))
-        {
-            Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
-        }
-    }
 
     /** {@code synpipe connect ARGS} in a JVM of its own, on this test's class path. */
     private static Process start(final String... args) throws IOException
@@ -210,7 +179,7 @@ class ConnectCommandTest
     @Test
     void connectProcess_dataBothWays_exitZeroAndNamespaceLeftAsFound() throws Exception
     {
-        requireRoot();
+        CliRun.requireRootOrCi();
         final String ns = newNamespaceName();
         Process process = null;
         try (ServerSocket server = listenIn(ns))
@@ -261,7 +230,7 @@ class ConnectCommandTest
     @Test
     void connectProcess_nobodyListens_exitOneWithOneLine() throws Exception
     {
-        requireRoot();
+        CliRun.requireRootOrCi();
         final String ns = newNamespaceName();
         Process process = null;
         try (ServerSocket server = listenIn(ns))
@@ -288,7 +257,7 @@ class ConnectCommandTest
     @Test
     void connectProcess_sigterm_connectionResetDeviceRemovedExitZero() throws Exception
     {
-        requireRoot();
+        CliRun.requireRootOrCi();
         final String ns = newNamespaceName();
         Process process = null;
         try (ServerSocket server = listenIn(ns))

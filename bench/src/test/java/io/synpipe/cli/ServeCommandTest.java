@@ -1,12 +1,8 @@
 package io.synpipe.cli;
 
 import io.synpipe.tun.Netns;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,34 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code synpipe serve} from the command line: one-line errors for bad arguments, and a short real run. */
 class ServeCommandTest
 {
-    private record Run(int exitCode, String out, String err)
+    private static CliRun serve(final String... args)
     {
+        final String[] all = new String[args.length + 1];
+        all[0] = "serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.run(all);
     }
 
-    private static Run serve(final String... args)
-    {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try
-        {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            final String[] all = new String[args.length + 1];
-            all[0] = "serve";
-            System.arraycopy(args, 0, all, 1, args.length);
-            final int code = SynpipeCli.run(all);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(final Run r, final String message)
+    private static void assertOneLineError(final CliRun r, final String message)
     {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
@@ -78,7 +55,7 @@ class ServeCommandTest
     @Test
     void serve_listenOutsideTunNetwork_oneLineErrorNamingTheAddress()
     {
-        final Run r = serve("--listen", "10.0.0.2:7");
+        final CliRun r = serve("--listen", "10.0.0.2:7");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("synpipe: ").contains("10.0.0.2").doesNotContain("\n").doesNotContain("Exception");
     }
@@ -86,14 +63,9 @@ class ServeCommandTest
     @Test
     void serve_shortRunWithStatsInterval_printsStatsLinesAndReportThenRemovesItsNamespace() throws Exception
     {
-        final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-            StandardCharsets.US_ASCII).strip());
-        if (!root && !"true".equalsIgnoreCase(System.getenv("CI")))
-        {
-            Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
-        }
+        CliRun.requireRootOrCi();
         final String ns = "synpipe-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        final Run r = serve("--netns", ns, "--listen", "198.18.0.2:7=echo", "--queues", "2", "--stats-interval", "1",
+        final CliRun r = serve("--netns", ns, "--listen", "198.18.0.2:7=echo", "--queues", "2", "--stats-interval", "1",
             "--duration-s", "3");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("(2 queues)").contains("] packets in 0, out 0; drops none; connections none (per queue [0, 0])")

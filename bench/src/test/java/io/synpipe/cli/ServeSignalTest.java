@@ -1,7 +1,6 @@
 package io.synpipe.cli;
 
 import io.synpipe.tun.Netns;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -30,12 +29,7 @@ class ServeSignalTest
     @Test
     void serve_sigtermWithOpenConnection_resetsPrintsCountersRemovesNamespaceAndExitsZero() throws Exception
     {
-        final boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-            StandardCharsets.US_ASCII).strip());
-        if (!root && !"true".equalsIgnoreCase(System.getenv("CI")))
-        {
-            Assumptions.abort("needs root for network namespaces and TUN (CI=true runs it and fails instead)");
-        }
+        CliRun.requireRootOrCi();
         final String ns = "synpipe-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         final Process serve = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
