@@ -1,13 +1,11 @@
 package io.synpipe.tun.connect;
 
 import io.synpipe.tun.Cidr;
-import io.synpipe.tun.Netns;
-import io.synpipe.tun.Tun;
+import io.synpipe.tun.DeviceArgs;
 import io.synpipe.wire.IpAddress;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,7 +34,7 @@ public record ConnectSettings(
 {
     public static final String DEFAULT_NETNS = "synpipe";
     public static final String DEFAULT_DEVICE = "synpipe0";
-    public static final String DEFAULT_TUN_ADDRESS = "198.18.0.1/15";
+    public static final String DEFAULT_TUN_ADDRESS = DeviceArgs.DEFAULT_TUN_ADDRESS;
     public static final String DEFAULT_FROM = "198.18.0.2";
     public static final long MAX_MSL_MS = 3_600_000;
     /** Ephemeral ports synpipe picks its local port from (Linux's default ip_local_port_range). */
@@ -71,32 +69,13 @@ public record ConnectSettings(
             throw new IllegalArgumentException("--queues " + queues
                 + " is not allowed for connect: its one connection runs on one queue (allowed: 1)");
         }
-        try
-        {
-            Netns.checkName(netns);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("--netns: " + ex.getMessage());
-        }
-        if (device == null || device.isEmpty())
-        {
-            throw new IllegalArgumentException("--tun: the TUN device name is empty");
-        }
-        try
-        {
-            Tun.checkName(device);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("--tun: " + ex.getMessage());
-        }
+        DeviceArgs.checkNetnsAndDevice(netns, device);
         if (mslMs < 0 || mslMs > MAX_MSL_MS)
         {
             throw new IllegalArgumentException("--msl-ms " + mslMs + " is out of range: allowed 1.." + MAX_MSL_MS
                 + " (or 0 for the default)");
         }
-        final List<Cidr> networks = parseNetworks(tunAddresses);
+        final List<Cidr> networks = DeviceArgs.parseTunAddresses(tunAddresses);
         final InetAddress fromAddress = parseFrom(from, networks);
         final Endpoint target = parseTo(to);
         if ((fromAddress instanceof Inet4Address) != (target.address instanceof Inet4Address))
@@ -136,36 +115,6 @@ public record ConnectSettings(
     {
     }
 
-    private static List<Cidr> parseNetworks(final List<String> tunAddresses)
-    {
-        if (tunAddresses == null || tunAddresses.isEmpty())
-        {
-            throw new IllegalArgumentException("--tun-address is missing: give one, e.g. " + DEFAULT_TUN_ADDRESS);
-        }
-        final List<Cidr> networks = new ArrayList<>();
-        for (final String text : tunAddresses)
-        {
-            final Cidr cidr;
-            try
-            {
-                cidr = Cidr.parse(text.strip());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("--tun-address '" + text + "': " + ex.getMessage());
-            }
-            for (final Cidr other : networks)
-            {
-                if (other.isV4() == cidr.isV4())
-                {
-                    throw new IllegalArgumentException("--tun-address " + cidr + ": only one address per IP version ("
-                        + other + " given already)");
-                }
-            }
-            networks.add(cidr);
-        }
-        return networks;
-    }
 
     private static InetAddress parseFrom(final String from, final List<Cidr> networks)
     {

@@ -1,9 +1,8 @@
 package io.synpipe.tun.serve;
 
 import io.synpipe.tun.Cidr;
+import io.synpipe.tun.DeviceArgs;
 import io.synpipe.tun.TunStack;
-import io.synpipe.tun.Netns;
-import io.synpipe.tun.Tun;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public record ServeSettings(
 {
     public static final String DEFAULT_NETNS = "synpipe";
     public static final String DEFAULT_DEVICE = "synpipe0";
-    public static final String DEFAULT_TUN_ADDRESS = "198.18.0.1/15";
+    public static final String DEFAULT_TUN_ADDRESS = DeviceArgs.DEFAULT_TUN_ADDRESS;
     public static final long MAX_MSL_MS = 3_600_000;
     public static final long MAX_DURATION_S = 31_536_000;
 
@@ -81,26 +80,7 @@ public record ServeSettings(
         {
             throw new IllegalArgumentException("--queues " + queues + " is out of range: allowed 1.." + TunStack.MAX_QUEUES);
         }
-        try
-        {
-            Netns.checkName(netns);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("--netns: " + ex.getMessage());
-        }
-        try
-        {
-            Tun.checkName(device);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("--tun: " + ex.getMessage());
-        }
-        if (device.isEmpty())
-        {
-            throw new IllegalArgumentException("--tun: the TUN device name is empty");
-        }
+        DeviceArgs.checkNetnsAndDevice(netns, device);
         final ServeMode defaultMode;
         try
         {
@@ -110,7 +90,7 @@ public record ServeSettings(
         {
             throw new IllegalArgumentException("--mode '" + mode + "' is not allowed: use " + ServeMode.ALLOWED);
         }
-        final List<Cidr> networks = parseNetworks(tunAddresses);
+        final List<Cidr> networks = DeviceArgs.parseTunAddresses(tunAddresses);
         final List<ListenSpec> listeners = parseListeners(listen, defaultMode, networks);
         if (mslMs < 0 || mslMs > MAX_MSL_MS)
         {
@@ -137,36 +117,6 @@ public record ServeSettings(
         return tunNetworks.stream().anyMatch(n -> !n.isV4());
     }
 
-    private static List<Cidr> parseNetworks(final List<String> tunAddresses)
-    {
-        if (tunAddresses == null || tunAddresses.isEmpty())
-        {
-            throw new IllegalArgumentException("--tun-address is missing: give one, e.g. " + DEFAULT_TUN_ADDRESS);
-        }
-        final List<Cidr> networks = new ArrayList<>();
-        for (final String text : tunAddresses)
-        {
-            final Cidr cidr;
-            try
-            {
-                cidr = Cidr.parse(text.strip());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("--tun-address '" + text + "': " + ex.getMessage());
-            }
-            for (final Cidr other : networks)
-            {
-                if (other.isV4() == cidr.isV4())
-                {
-                    throw new IllegalArgumentException("--tun-address " + cidr + ": only one address per IP version ("
-                        + other + " given already)");
-                }
-            }
-            networks.add(cidr);
-        }
-        return networks;
-    }
 
     private static List<ListenSpec> parseListeners(
         final List<String> listen, final ServeMode defaultMode, final List<Cidr> networks)
