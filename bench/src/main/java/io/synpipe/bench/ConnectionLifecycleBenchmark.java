@@ -1,5 +1,8 @@
 package io.synpipe.bench;
 
+import io.synpipe.jfr.ConnectionClosedEvent;
+import io.synpipe.jfr.HandshakeCompletedEvent;
+import io.synpipe.jfr.JfrTcpHandler;
 import io.synpipe.sim.InMemoryWire;
 import io.synpipe.sim.WireFaults;
 import io.synpipe.tcp.CloseReason;
@@ -9,6 +12,7 @@ import io.synpipe.tcp.TcpHandler;
 import io.synpipe.tcp.TcpState;
 import io.synpipe.timer.ManualClock;
 import io.synpipe.wire.IpAddress;
+import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,6 +78,16 @@ public class ConnectionLifecycleBenchmark
     @Param({"WHEEL", "AGRONA"})
     public String timers;
 
+    /**
+     * The engines' handlers: {@code plain}; wrapped in a {@link JfrTcpHandler} with the synpipe JFR events off
+     * ({@code off}: must stay at 0 B/op); or wrapped while a recording has them on ({@code on}: four events per
+     * lifecycle, each allocating). Compare with {@code -p jfr=plain,off,on}.
+     */
+    @Param({"plain"})
+    public String jfr;
+
+    private Recording recording;
+
     private final ManualClock clock = new ManualClock(START_NS);
     private InMemoryWire wire;
     private TcpEngine client;
@@ -116,8 +130,27 @@ public class ConnectionLifecycleBenchmark
             .timers(io.synpipe.timer.TimerKind.valueOf(timers));
         final TcpConfig serverConfig = new TcpConfig().maxConnections(1 << 16).mslMs(1)
             .timers(io.synpipe.timer.TimerKind.valueOf(timers));
-        client = new TcpEngine(clientConfig, new ClientHandler(), wire.sinkFromA(), clock.nanoTime());
-        server = new TcpEngine(serverConfig, new ServerHandler(), wire.sinkFromB(), clock.nanoTime());
+        if (!jfr.equals("plain") && !jfr.equals("off") && !jfr.equals("on"))
+        {
+            throw new IllegalArgumentException("jfr = " + jfr + " is not allowed: use plain, off or on");
+        }
+        if (jfr.equals("on"))
+        {
+            recording = new Recording();
+            recording.enable(HandshakeCompletedEvent.class);
+            recording.enable(ConnectionClosedEvent.class);
+            recording.setMaxSize(256L << 20);
+            recording.start();
+        }
+        final TcpHandler clientHandler = jfr.equals("plain") ? new ClientHandler() : new JfrTcpHandler(new ClientHandler(), clock);
+        final TcpHandler serverHandler = jfr.equals("plain") ? new ServerHandler() : new JfrTcpHandler(new ServerHandler(), clock);
+        client = new TcpEngine(clientConfig, clientHandler, wire.sinkFromA(), clock.nanoTime());
+        server = new TcpEngine(serverConfig, serverHandler, wire.sinkFromB(), clock.nanoTime());
+        if (clientHandler instanceof JfrTcpHandler c && serverHandler instanceof JfrTcpHandler s)
+        {
+            c.engine(client);
+            s.engine(server);
+        }
         wire.attach(client, server);
         serverHi = ipVersion == 6 ? 0x2001_0002_0000_0000L : 0;
         serverLo = ipVersion == 6 ? 1 : IpAddress.v4Lo(0xC612_0001);
@@ -154,6 +187,10 @@ public class ConnectionLifecycleBenchmark
     @TearDown(Level.Trial)
     public void check()
     {
+        if (recording != null)
+        {
+            recording.close();
+        }
         final long lastAckToClosed = server.counters().transitions(TcpState.LAST_ACK, TcpState.CLOSED);
         if (failures != 0 || closedNormally != operations || lastAckToClosed != operations
             || server.connectionCount() != 0 || client.connectionCount() > 2 * (3_200_000 / stepNs + pollEvery))
