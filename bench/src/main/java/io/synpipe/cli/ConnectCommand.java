@@ -1,7 +1,6 @@
 package io.synpipe.cli;
 
 import io.synpipe.tun.PcapWriter;
-import io.synpipe.tun.TunStack;
 import io.synpipe.tun.connect.ConnectReport;
 import io.synpipe.tun.connect.ConnectSettings;
 import io.synpipe.tun.connect.TunConnector;
@@ -16,9 +15,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code synpipe connect}: netcat-like, the userspace stack opens one TCP connection from a TUN address to a kernel
@@ -104,11 +100,9 @@ public final class ConnectCommand implements Callable<Integer>
             return 1;
         }
 
-        final AtomicBoolean stopClaimed = new AtomicBoolean();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final int[] exitCode = {0};
-        final Runnable stopAndReport = () ->
+        final StopOnSignal stop = StopOnSignal.install("synpipe-connect-stop", () ->
         {
+            int exitCode = 0;
             try
             {
                 final ConnectReport report = connector.stop();
@@ -118,35 +112,22 @@ public final class ConnectCommand implements Callable<Integer>
                     // the last line says what went wrong
                     err.println("synpipe: " + report.outcome() + " (" + report.local() + " -> " + report.remote()
                         + ")");
-                    exitCode[0] = 1;
+                    exitCode = 1;
                 }
             }
             catch (final IOException ex)
             {
                 err.println("synpipe: stopping: " + ex.getMessage());
-                exitCode[0] = 1;
+                exitCode = 1;
             }
             finally
             {
                 err.flush();
-                stopped.countDown();
             }
-        };
-        // Ctrl-C / SIGTERM: the JVM runs this hook; it resets the connection, stops and exits with 0
-        final Thread hook = Thread.ofPlatform().name("synpipe-connect-stop").unstarted(() ->
-        {
-            if (stopClaimed.compareAndSet(false, true))
-            {
-                stopAndReport.run();
-            }
-            else
-            {
-                awaitQuietly(stopped);
-            }
-            Runtime.getRuntime().halt(exitCode[0]);
+            return exitCode;
         });
-        Runtime.getRuntime().addShutdownHook(hook);
 
+        int failed = 0;
         try
         {
             // the raw descriptors: System.out is a PrintStream, which would hide a failed write (e.g. a closed pipe)
@@ -167,37 +148,9 @@ public final class ConnectCommand implements Callable<Integer>
         catch (final IOException ex)
         {
             err.println("synpipe: " + ex.getMessage());
-            exitCode[0] = 1;
+            failed = 1;
         }
-        if (!stopClaimed.compareAndSet(false, true))
-        {
-            // a signal arrived: the hook stops, reports and ends the JVM
-            stopped.await();
-            return exitCode[0];
-        }
-        final int failedBefore = exitCode[0];
-        stopAndReport.run();
-        exitCode[0] = Math.max(exitCode[0], failedBefore);
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException ex)
-        {
-            // the JVM is shutting down already: the hook waits for the stop above and exits
-        }
-        return exitCode[0];
+        return stop.stopAndExitCode(failed);
     }
 
-    private static void awaitQuietly(final CountDownLatch latch)
-    {
-        try
-        {
-            latch.await(3 * TunStack.STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

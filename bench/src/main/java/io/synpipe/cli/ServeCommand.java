@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code synpipe serve}: terminates TCP on a TUN device in a network namespace and answers as echo, discard, http
@@ -113,11 +111,9 @@ public final class ServeCommand implements Callable<Integer>
         server.describe().forEach(out::println);
         out.flush();
 
-        final AtomicBoolean stopClaimed = new AtomicBoolean();
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final int[] exitCode = {0};
-        final Runnable stopAndReport = () ->
+        final StopOnSignal stop = StopOnSignal.install("synpipe-serve-stop", () ->
         {
+            int exitCode = 0;
             try
             {
                 final ServeReport report = server.stop();
@@ -126,7 +122,7 @@ public final class ServeCommand implements Callable<Integer>
             catch (final IOException ex)
             {
                 err.println("synpipe: stopping: " + ex.getMessage());
-                exitCode[0] = 1;
+                exitCode = 1;
             }
             finally
             {
@@ -137,41 +133,11 @@ public final class ServeCommand implements Callable<Integer>
                 }
                 out.flush();
                 err.flush();
-                stopped.countDown();
             }
-        };
-        // Ctrl-C / SIGTERM: the JVM runs this hook; it stops cleanly and exits with 0 (not 128 + signal)
-        final Thread hook = Thread.ofPlatform().name("synpipe-serve-stop").unstarted(() ->
-        {
-            if (stopClaimed.compareAndSet(false, true))
-            {
-                stopAndReport.run();
-            }
-            else
-            {
-                awaitQuietly(stopped);
-            }
-            Runtime.getRuntime().halt(exitCode[0]);
+            return exitCode;
         });
-        Runtime.getRuntime().addShutdownHook(hook);
-
         awaitStop(server, out);
-        if (!stopClaimed.compareAndSet(false, true))
-        {
-            // a signal arrived: the hook stops, reports and ends the JVM
-            stopped.await();
-            return exitCode[0];
-        }
-        stopAndReport.run();
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        catch (final IllegalStateException ex)
-        {
-            // the JVM is shutting down already: the hook waits for the stop above and exits
-        }
-        return exitCode[0];
+        return stop.stopAndExitCode(0);
     }
 
     /** Waits for Ctrl-C, SIGTERM or the end of --duration-s, printing a stats line every --stats-interval. */
@@ -217,15 +183,4 @@ public final class ServeCommand implements Callable<Integer>
         }
     }
 
-    private static void awaitQuietly(final CountDownLatch latch)
-    {
-        try
-        {
-            latch.await(3 * TunServer.STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
