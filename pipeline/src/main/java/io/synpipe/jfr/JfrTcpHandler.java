@@ -2,12 +2,12 @@ package io.synpipe.jfr;
 
 import io.synpipe.table.Tcb;
 import io.synpipe.tcp.CloseReason;
+import io.synpipe.tcp.DelegatingTcpHandler;
 import io.synpipe.tcp.TcpEngine;
 import io.synpipe.tcp.TcpHandler;
 import io.synpipe.tcp.TcpState;
 import io.synpipe.wire.IpAddress;
 import jdk.jfr.EventType;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -25,7 +25,7 @@ import org.agrona.concurrent.NanoClock;
  * engine is driven with ({@code nowNs}), since the lifetime is measured from the TCB's handshake start.
  * Single-threaded, like the engine.
  */
-public final class JfrTcpHandler implements TcpHandler
+public final class JfrTcpHandler extends DelegatingTcpHandler
 {
     /** Role of a connection opened by a listener. */
     public static final String PASSIVE = "passive";
@@ -35,14 +35,13 @@ public final class JfrTcpHandler implements TcpHandler
     private static final EventType HANDSHAKE_TYPE = EventType.getEventType(HandshakeCompletedEvent.class);
     private static final EventType CLOSED_TYPE = EventType.getEventType(ConnectionClosedEvent.class);
 
-    private final TcpHandler delegate;
     private final NanoClock clock;
     private TcpEngine engine;
 
     /** @param clock the clock that drives the engine; call {@link #engine(TcpEngine)} once the engine exists. */
     public JfrTcpHandler(final TcpHandler delegate, final NanoClock clock)
     {
-        this.delegate = delegate;
+        super(delegate);
         this.clock = clock;
     }
 
@@ -59,17 +58,6 @@ public final class JfrTcpHandler implements TcpHandler
         return this;
     }
 
-    public TcpHandler delegate()
-    {
-        return delegate;
-    }
-
-    @Override
-    public int onSyn(final long handle, final int listenerId)
-    {
-        return delegate.onSyn(handle, listenerId);
-    }
-
     @Override
     public void onEstablished(final long handle)
     {
@@ -77,25 +65,7 @@ public final class JfrTcpHandler implements TcpHandler
         {
             handshakeCompleted(handle);
         }
-        delegate.onEstablished(handle);
-    }
-
-    @Override
-    public void onData(final long handle, final DirectBuffer buffer, final int offset, final int length)
-    {
-        delegate.onData(handle, buffer, offset, length);
-    }
-
-    @Override
-    public void onWritable(final long handle)
-    {
-        delegate.onWritable(handle);
-    }
-
-    @Override
-    public void onPeerClosed(final long handle)
-    {
-        delegate.onPeerClosed(handle);
+        super.onEstablished(handle);
     }
 
     @Override
@@ -105,7 +75,7 @@ public final class JfrTcpHandler implements TcpHandler
         {
             connectionClosed(handle, reason);
         }
-        delegate.onClosed(handle, reason);
+        super.onClosed(handle, reason);
     }
 
     private void handshakeCompleted(final long handle)

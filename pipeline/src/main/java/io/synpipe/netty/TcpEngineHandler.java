@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.synpipe.tcp.PacketSink;
+import io.synpipe.tcp.DelegatingTcpHandler;
 import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tcp.TcpEngine;
 import io.synpipe.tcp.TcpHandler;
@@ -63,7 +64,7 @@ public final class TcpEngineHandler extends ChannelInboundHandlerAdapter impleme
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         this.ctx = ctx;
-        final ForwardingTcpHandler forwarding = new ForwardingTcpHandler();
+        final DelegatingTcpHandler forwarding = new DelegatingTcpHandler();
         this.engine = new TcpEngine(config, forwarding, this, clock.nanoTime());
         forwarding.delegate(applicationFactory.apply(engine));
         timerTask = ctx.executor().scheduleAtFixedRate(this::onTimerTick, TIMER_TICK_NS, TIMER_TICK_NS, TimeUnit.NANOSECONDS);

@@ -1,17 +1,36 @@
-package io.synpipe.netty;
+package io.synpipe.tcp;
 
-import io.synpipe.tcp.CloseReason;
-import io.synpipe.tcp.TcpHandler;
 import org.agrona.DirectBuffer;
 
-/** Forwards engine callbacks to an application set after the engine exists (the application needs the engine). */
-final class ForwardingTcpHandler implements TcpHandler
+/**
+ * A {@link TcpHandler} that hands every callback to a delegate; subclasses override the callbacks they add to and
+ * call {@code super}. The delegate may be set after construction (an application that needs the engine it serves).
+ */
+public class DelegatingTcpHandler implements TcpHandler
 {
-    private TcpHandler delegate = new TcpHandler()
+    private static final TcpHandler NONE = new TcpHandler()
     {
     };
 
-    void delegate(final TcpHandler delegate)
+    private TcpHandler delegate;
+
+    /** With a delegate that accepts every SYN and ignores everything else, until {@link #delegate(TcpHandler)}. */
+    public DelegatingTcpHandler()
+    {
+        this(NONE);
+    }
+
+    public DelegatingTcpHandler(final TcpHandler delegate)
+    {
+        this.delegate = delegate;
+    }
+
+    public TcpHandler delegate()
+    {
+        return delegate;
+    }
+
+    public void delegate(final TcpHandler delegate)
     {
         this.delegate = delegate;
     }
