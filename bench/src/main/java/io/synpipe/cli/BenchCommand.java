@@ -427,18 +427,18 @@ public final class BenchCommand implements Callable<Integer>
         final Histogram c = r.clientLatencyNs();
         final Histogram s = r.serverLatencyNs();
         final String more = (requestBytes > 0 ? ",\"request_bytes\":" + requestBytes + ",\"time_to_first_byte_us\":"
-            + percentilesJson(r.firstByteNs()) : "") + ",\"lifetime_us\":" + percentilesJson(r.lifetimeNs()) + "}";
+            + percentilesJson(r.firstByteNs()) : "") + ",\"lifetime_us\":" + percentilesJson(r.lifetimeNs());
         return String.format(Locale.ROOT,
             "{\"ip\":\"%s\",\"close\":\"%s\",\"concurrency\":%d,\"handshakes\":%d,\"elapsed_s\":%.6f,"
                 + "\"handshakes_per_s\":%.1f,\"failures\":%d,"
                 + "\"client_latency_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f},"
-                + "\"server_latency_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f}}",
+                + "\"server_latency_us\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f}%s}",
             ipv6 ? "v6" : "v4", mode.name().toLowerCase(Locale.ROOT), concurrency, r.handshakes(), r.elapsedNs() / 1e9,
             r.handshakesPerSecond(), r.failures(),
             c.getValueAtPercentile(50) / 1e3, c.getValueAtPercentile(90) / 1e3, c.getValueAtPercentile(99) / 1e3,
             c.getValueAtPercentile(99.9) / 1e3, c.getMaxValue() / 1e3,
             s.getValueAtPercentile(50) / 1e3, s.getValueAtPercentile(90) / 1e3, s.getValueAtPercentile(99) / 1e3,
-            s.getValueAtPercentile(99.9) / 1e3, s.getMaxValue() / 1e3).replaceFirst("}$", more);
+            s.getValueAtPercentile(99.9) / 1e3, s.getMaxValue() / 1e3, more);
     }
 
     private static String percentilesJson(final Histogram h)
