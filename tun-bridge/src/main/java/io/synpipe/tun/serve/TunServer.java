@@ -16,6 +16,7 @@ import org.agrona.concurrent.SystemNanoClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ public final class TunServer implements AutoCloseable
     /** The counters now, summed over the queues (each queue's part taken on its loop). */
     public ServeReport snapshot() throws IOException
     {
-        return sum(stack.onEachQueue(this::reportOf), 0);
+        return sum(stack.onEachQueue(this::reportOf));
     }
 
     /**
@@ -195,24 +196,16 @@ public final class TunServer implements AutoCloseable
         IOException failure = null;
         try
         {
-            final List<ServeReport> before = new ArrayList<>();
-            stack.stop(queue -> before.add(reportOf(queue)), queue ->
-            {
-                // the counters after the aborts, the connections as they were before them
-                final ServeReport b = before.get(before.size() - 1);
-                final ServeReport a = reportOf(queue);
-                parts.add(new ServeReport(a.elapsedS(), 0, 0, 0, 0, a.pipelineErrors(), a.packetsAccepted(), a.drops(),
-                    a.events(), a.connectionsAccepted(), a.connectionsEstablished(), a.closed(), a.bytesReceived(),
-                    a.bytesEchoed(), a.httpResponses(), b.connectionsLeftAtStop(), b.connectionsByState(),
-                    b.connectionsPerQueue()));
-            });
+            // the connections as they were before the aborts, the counters after them
+            final List<Map<TcpState, Long>> before = new ArrayList<>(Collections.nCopies(responders.length, Map.of()));
+            stack.stop(queue -> before.set(queue.index(), connectionsByState(queue.engine())),
+                queue -> parts.add(reportOf(queue, before.get(queue.index()))));
         }
         catch (final IOException ex)
         {
             failure = ex;
         }
-        final int open = parts.stream().mapToInt(ServeReport::connectionsLeftAtStop).sum();
-        report = sum(parts, open);
+        report = sum(parts);
         if (failure != null)
         {
             throw failure;
@@ -226,23 +219,36 @@ public final class TunServer implements AutoCloseable
         stop();
     }
 
-    /** One queue's counters, on its loop; channel packets are filled in by {@link #sum}. */
+    /** One queue's counters now, on its loop; channel packets are filled in by {@link #sum}. */
     private ServeReport reportOf(final TunStack.Queue queue)
+    {
+        return reportOf(queue, connectionsByState(queue.engine()));
+    }
+
+    /** One queue's counters now, with its connections as {@code byState} says, on its loop. */
+    private ServeReport reportOf(final TunStack.Queue queue, final Map<TcpState, Long> byState)
     {
         final TcpEngine engine = queue.engine();
         final Responder r = responders[queue.index()];
-        final Map<TcpState, Long> byState = new EnumMap<>(TcpState.class);
-        engine.forEachConnection(handle -> byState.merge(engine.state(handle), 1L, Long::sum));
+        final int connections = (int)byState.values().stream().mapToLong(Long::longValue).sum();
         return new ServeReport(stack.elapsedS(), 0, 0, 0, 0, queue.pipelineErrors(),
             engine.drops().accepted(), engine.drops().snapshot(), engine.counters().eventSnapshot(),
             r == null ? 0 : r.accepted(), r == null ? 0 : r.established(),
             r == null ? Map.of() : r.closedSnapshot(),
             r == null ? 0 : r.bytesReceived(), r == null ? 0 : r.bytesEchoed(),
-            r == null ? 0 : r.httpResponses(), engine.connectionCount(), byState, List.of(engine.connectionCount()));
+            r == null ? 0 : r.httpResponses(), connections, byState, List.of(connections));
     }
 
-    private ServeReport sum(final List<ServeReport> parts, final int openAtStop)
+    private static Map<TcpState, Long> connectionsByState(final TcpEngine engine)
     {
+        final Map<TcpState, Long> byState = new EnumMap<>(TcpState.class);
+        engine.forEachConnection(handle -> byState.merge(engine.state(handle), 1L, Long::sum));
+        return byState;
+    }
+
+    private ServeReport sum(final List<ServeReport> parts)
+    {
+        int connections = 0;
         final TunChannelStats.Totals packets = stack.channelTotals();
         long pipelineErrors = 0, accepted = 0, connAccepted = 0, established = 0, received = 0, echoed = 0, http = 0;
         final Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
@@ -264,10 +270,11 @@ public final class TunServer implements AutoCloseable
             p.closed().forEach((k, v) -> closed.merge(k, v, Long::sum));
             p.connectionsByState().forEach((k, v) -> byState.merge(k, v, Long::sum));
             perQueue.addAll(p.connectionsPerQueue());
+            connections += p.connectionsLeftAtStop();
         }
         return new ServeReport(stack.elapsedS(), packets.packetsRead(), packets.packetsWritten(), packets.writeErrors(),
             packets.writeParked(), pipelineErrors, accepted, drops, events, connAccepted, established, closed, received,
-            echoed, http, openAtStop, byState, perQueue);
+            echoed, http, connections, byState, perQueue);
     }
 
     private static String hostOf(final ListenSpec spec)
