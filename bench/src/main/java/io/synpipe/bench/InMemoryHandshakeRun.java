@@ -89,6 +89,8 @@ public final class InMemoryHandshakeRun
     private static final int FIRST_PORT = 1024;
     private static final int PORTS = 65_536 - FIRST_PORT;
     private static final int SLOT_BYTES = 1600;
+    /** Client user data: bytes of the response received (high 16 bits), SYN time - baseNs (low 48 bits). */
+    private static final long SENT_AT_MASK = (1L << 48) - 1;
     private static final long STALL_NS = 10_000_000_000L;
     /** Largest request (and response) of {@link #requestBytes}: fits the default send buffer at once. */
     public static final int MAX_REQUEST_BYTES = 65_535;
@@ -325,8 +327,6 @@ public final class InMemoryHandshakeRun
         return true;
     }
 
-    /** Client user data: bytes of the response received (high 16 bits), SYN time - baseNs (low 48 bits). */
-    private static final long SENT_AT_MASK = (1L << 48) - 1;
 
     private final class ClientHandler implements TcpHandler
     {
