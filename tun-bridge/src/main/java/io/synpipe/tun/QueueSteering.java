@@ -55,20 +55,6 @@ final class QueueSteering extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** The queue that owns local port {@code port} among {@code queues}, or -1 if the port is not for active opens. */
-    static int ownerOfPort(final int port, final int queues, final int activePortMin)
-    {
-        return activePortMin > 0 && port >= activePortMin ? port % queues : -1;
-    }
-
-    /** The {@code k}-th port from {@code min} up that queue {@code index} of {@code queues} owns, cycling. */
-    static int localPort(final int index, final int queues, final int min, final long k)
-    {
-        final int first = min + Math.floorMod(index - min, queues);
-        final int count = (65_535 - first) / queues + 1;
-        return first + (int)Math.floorMod(k, (long)count) * queues;
-    }
-
     /** The TCP destination port of an IPv4 or IPv6 packet, or -1 if it is not a steerable TCP packet. */
     static int tcpDestinationPort(final ByteBuf packet)
     {
@@ -126,7 +112,7 @@ final class QueueSteering extends ChannelInboundHandlerAdapter
     {
         if (msg instanceof ByteBuf packet)
         {
-            final int owner = ownerOfPort(tcpDestinationPort(packet), all.length, activePortMin);
+            final int owner = QueuePorts.owner(tcpDestinationPort(packet), all.length, activePortMin);
             if (owner >= 0 && owner != index)
             {
                 steeredOut++;

@@ -158,7 +158,7 @@ public final class TunStack implements AutoCloseable
          */
         public boolean ownsLocalPort(final int port)
         {
-            return queues == 1 || QueueSteering.ownerOfPort(port, queues, activePortMin) == index;
+            return queues == 1 || QueuePorts.owner(port, queues, activePortMin) == index;
         }
 
         /**
@@ -167,7 +167,7 @@ public final class TunStack implements AutoCloseable
          */
         public int localPort(final long k)
         {
-            return QueueSteering.localPort(index, queues, activePortMin > 0 ? activePortMin : 32_768, k);
+            return QueuePorts.port(index, queues, activePortMin > 0 ? activePortMin : 32_768, k);
         }
 
         /** Packets this queue read for another queue's connections, and read by others for its own. */

@@ -14,25 +14,25 @@ class QueueSteeringTest
     {
         for (int q = 0; q < 3; q++)
         {
-            final int first = QueueSteering.localPort(q, 3, 40_000, 0);
+            final int first = QueuePorts.port(q, 3, 40_000, 0);
             assertThat(first).isBetween(40_000, 40_002);
             for (long k = 0; k < 20_000; k += 7)
             {
-                final int port = QueueSteering.localPort(q, 3, 40_000, k);
+                final int port = QueuePorts.port(q, 3, 40_000, k);
                 assertThat(port).isBetween(40_000, 65_535);
-                assertThat(QueueSteering.ownerOfPort(port, 3, 40_000)).isEqualTo(q);
+                assertThat(QueuePorts.owner(port, 3, 40_000)).isEqualTo(q);
             }
         }
-        final int count = (65_535 - QueueSteering.localPort(1, 3, 40_000, 0)) / 3 + 1;
-        assertThat(QueueSteering.localPort(1, 3, 40_000, count)).isEqualTo(QueueSteering.localPort(1, 3, 40_000, 0));
+        final int count = (65_535 - QueuePorts.port(1, 3, 40_000, 0)) / 3 + 1;
+        assertThat(QueuePorts.port(1, 3, 40_000, count)).isEqualTo(QueuePorts.port(1, 3, 40_000, 0));
     }
 
     @Test
     void ownerOfPort_belowRangeOrNoRange_none()
     {
-        assertThat(QueueSteering.ownerOfPort(39_999, 2, 40_000)).isEqualTo(-1);
-        assertThat(QueueSteering.ownerOfPort(50_000, 2, 0)).isEqualTo(-1);
-        assertThat(QueueSteering.ownerOfPort(50_001, 2, 40_000)).isEqualTo(1);
+        assertThat(QueuePorts.owner(39_999, 2, 40_000)).isEqualTo(-1);
+        assertThat(QueuePorts.owner(50_000, 2, 0)).isEqualTo(-1);
+        assertThat(QueuePorts.owner(50_001, 2, 40_000)).isEqualTo(1);
     }
 
     /** Headers only, as far as steering reads them: IPv4 (IHL 5) or IPv6, then TCP ports. */

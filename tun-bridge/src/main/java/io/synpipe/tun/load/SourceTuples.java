@@ -1,6 +1,7 @@
 package io.synpipe.tun.load;
 
 import io.synpipe.tun.Cidr;
+import io.synpipe.tun.QueuePorts;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -54,8 +55,8 @@ public final class SourceTuples
         this.firstAddress = toInt(sources.network());
         this.addresses = 1 << (32 - sources.prefixLength());
         this.stride = stride;
-        this.firstPort = FIRST_PORT + Math.floorMod(first - FIRST_PORT, stride);
-        this.ports = (65_535 - firstPort) / stride + 1;
+        this.firstPort = QueuePorts.first(first, stride, FIRST_PORT);
+        this.ports = QueuePorts.count(first, stride, FIRST_PORT);
         this.period = (long)addresses * ports;
     }
 
