@@ -31,6 +31,10 @@ public interface CongestionControl
 {
     /** Bytes of state every implementation fits in. */
     int STATE_BYTES = 64;
+    /** Where every implementation keeps cwnd (bytes) in its state. */
+    int CWND_OFFSET = 0;
+    /** Where every implementation keeps ssthresh (bytes) in its state. */
+    int SSTHRESH_OFFSET = 4;
 
     /**
      * Initial window, RFC 6928 §2: {@code min(10*MSS, max(2*MSS, 14600))}.
@@ -50,7 +54,12 @@ public interface CongestionControl
      * cwnd = {@link #initialWindow(int)}, ssthresh = {@link Integer#MAX_VALUE} ("arbitrarily high",
      * RFC 5681 §3.1).
      */
-    void init(MutableDirectBuffer state, int offset, int mss, long nowNs);
+    default void init(final MutableDirectBuffer state, final int offset, final int mss, final long nowNs)
+    {
+        state.setMemory(offset, STATE_BYTES, (byte)0);
+        state.putInt(offset + CWND_OFFSET, initialWindow(mss));
+        state.putInt(offset + SSTHRESH_OFFSET, Integer.MAX_VALUE);
+    }
 
     /**
      * New data was acknowledged outside fast recovery: slow start while cwnd &lt; ssthresh (RFC 5681 §3.1 with

@@ -69,8 +69,6 @@ public final class Cubic implements CongestionControl
     /** Upper clamp of the target as a multiple of cwnd (§4.2). */
     public static final double MAX_TARGET_RATIO = 1.5;
 
-    public static final int CWND_OFFSET = 0;
-    public static final int SSTHRESH_OFFSET = 4;
     public static final int FLAGS_OFFSET = 8;
     public static final int CWND_PRIOR_OFFSET = 12;
     public static final int EPOCH_START_NS_OFFSET = 16;
@@ -96,13 +94,6 @@ public final class Cubic implements CongestionControl
     {
         final double d = tSeconds - kSeconds;
         return C * d * d * d + wMaxSegments;
-    }
-
-    public void init(final MutableDirectBuffer state, final int offset, final int mss, final long nowNs)
-    {
-        state.setMemory(offset, STATE_BYTES, (byte)0);
-        state.putInt(offset + CWND_OFFSET, CongestionControl.initialWindow(mss));
-        state.putInt(offset + SSTHRESH_OFFSET, Integer.MAX_VALUE);
     }
 
     public void onAck(

@@ -31,21 +31,12 @@ public final class NewReno implements CongestionControl
 {
     public static final NewReno INSTANCE = new NewReno();
 
-    public static final int CWND_OFFSET = 0;
-    public static final int SSTHRESH_OFFSET = 4;
     public static final int CARRY_OFFSET = 8;
     /** Bytes of the region in use. */
     public static final int LENGTH = 12;
 
     private NewReno()
     {
-    }
-
-    public void init(final MutableDirectBuffer state, final int offset, final int mss, final long nowNs)
-    {
-        state.setMemory(offset, STATE_BYTES, (byte)0);
-        state.putInt(offset + CWND_OFFSET, CongestionControl.initialWindow(mss));
-        state.putInt(offset + SSTHRESH_OFFSET, Integer.MAX_VALUE);
     }
 
     public void onAck(
