@@ -16,49 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import io.synpipe.frag.FragmentFixtures.Fragment;
-import io.synpipe.wire.DropCounters;
 import io.synpipe.wire.DropReason;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-class FragmentReassemblerTest
+class FragmentReassemblerTest extends ReassemblerTestBase
 {
-    private static final long TIMEOUT_NS = 60_000_000_000L;
-    /** Every test starts one second before the signed 64-bit wrap, so each deadline crosses it. */
-    private static final long START_NS = Long.MAX_VALUE - 1_000_000_000L;
-
-    private final DropCounters drops = new DropCounters();
-    private FragmentReassembler reassembler = new FragmentReassembler(1 << 20, 64, TIMEOUT_NS, drops);
-
-    private int offer(final Fragment fragment)
-    {
-        return FragmentFixtures.offer(reassembler, fragment, START_NS);
-    }
-
-    /** Offers all fragments; all but the last must be held; @return the last result. */
-    private int offerAll(final List<Fragment> fragments)
-    {
-        for (int i = 0; i < fragments.size() - 1; i++)
-        {
-            assertThat(offer(fragments.get(i))).as("fragment %d", i).isEqualTo(HELD);
-        }
-        return offer(fragments.get(fragments.size() - 1));
-    }
-
-    private void assertReassembled(final int result, final byte[] expected)
-    {
-        assertThat(result).isEqualTo(expected.length);
-        assertThat(reassembledBytes(reassembler, result)).isEqualTo(expected);
-        assertNothingPending();
-    }
-
-    private void assertNothingPending()
-    {
-        assertThat(reassembler.pendingDatagrams()).isZero();
-        assertThat(reassembler.pendingBytes()).isZero();
-    }
-
     @Nested
     class Ipv4
     {
