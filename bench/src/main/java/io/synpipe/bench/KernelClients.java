@@ -24,6 +24,9 @@ final class KernelClients
 {
     private static final int CONNECT_TIMEOUT_MS = 2_000;
 
+    /** The name prefix of the threads that connect and close (the CPU accounting's role). */
+    static final String THREAD_PREFIX = "kernel-client-";
+
     private final Thread[] threads;
     private final AtomicLongArray counts;
     private final AtomicLongArray errors = new AtomicLongArray(LoadError.values().length);
@@ -55,12 +58,14 @@ final class KernelClients
         for (int t = 0; t < threads; t++)
         {
             final int index = t;
-            clients.threads[t] = Thread.ofPlatform().name("kernel-client-" + t).start(() ->
+            clients.threads[t] = Thread.ofPlatform().name("launch-kernel-client-" + t).start(() ->
             {
                 try
                 {
                     Netns.call(ns, () ->
                     {
+                        // the thread that makes the system calls, named so CpuUse finds it
+                        Thread.currentThread().setName(THREAD_PREFIX + index);
                         clients.loop(index, target, close, recorder, measureFromNs, endNs);
                         return null;
                     });

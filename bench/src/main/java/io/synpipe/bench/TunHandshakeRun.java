@@ -91,10 +91,11 @@ public final class TunHandshakeRun
      * @param errorsByKind errors in the window, indexed by {@link LoadError#ordinal()}.
      * @param latencyNs    the latencies (for an open loop with coordinated-omission correction: more values than
      *                     handshakes).
+     * @param cpu          where the CPU went in (most of) the measured window.
      */
     public record Scenario(
         String name, String tag, long handshakes, long[] errorsByKind, double seconds, Histogram latencyNs,
-        IntervalCounts intervals)
+        IntervalCounts intervals, CpuUse cpu)
     {
         public double handshakesPerSecond()
         {
@@ -262,6 +263,7 @@ public final class TunHandshakeRun
         final long durationNs = (long)(options.durationS() * 1e9);
         final long startNs = System.nanoTime();
         load.run(warmupNs, durationNs, 0);
+        final CpuWindow cpu = CpuWindow.inside(startNs + warmupNs, startNs + warmupNs + durationNs);
         final IntervalSampler sampler = new IntervalSampler(load.generator(0).recorder(),
             load.generator(0).expectedIntervalNs(), "synpipe-kernel", sink)
             .openAt(startNs + warmupNs).sampleUntil(startNs + warmupNs + durationNs);
@@ -272,7 +274,7 @@ public final class TunHandshakeRun
         sampler.takeRest();
         final LoadStats stats = load.stats();
         return new Scenario(SYNPIPE_TO_KERNEL, "synpipe-kernel", stats.handshakes(), stats.errorsByKind(),
-            options.durationS(), sampler.total(), sampler.counts());
+            options.durationS(), sampler.total(), sampler.counts(), cpu.await());
     }
 
     private Scenario kernelClients(final String name, final String tag, final String ns, final InetSocketAddress target)
@@ -283,10 +285,11 @@ public final class TunHandshakeRun
         final long endNs = measureFromNs + (long)(options.durationS() * 1e9);
         final KernelClients clients = KernelClients.start(ns, target, options.concurrency(), options.close(), recorder,
             measureFromNs, endNs);
+        final CpuWindow cpu = CpuWindow.inside(measureFromNs, endNs);
         final IntervalSampler sampler = new IntervalSampler(recorder, tag, sink).openAt(measureFromNs).sampleUntil(endNs);
         clients.join();
         sampler.takeRest();
         return new Scenario(name, tag, clients.handshakes(), clients.errorsByKind(), options.durationS(),
-            sampler.total(), sampler.counts());
+            sampler.total(), sampler.counts(), cpu.await());
     }
 }

@@ -53,6 +53,7 @@ final class TunBenchOutput
                 "%-26s %,10.0f handshakes/s  latency µs p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  errors %d%s%n",
                 sc.name(), sc.handshakesPerSecond(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
                 h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, sc.errors(), errorKinds(sc));
+            out.printf(Locale.ROOT, "    %s%n", sc.cpu().line(sc.handshakesPerSecond()));
         }
         out.printf(Locale.ROOT, "synpipe server / kernel baseline: %.2fx%n", ratio(scenarios, TunHandshakeRun.KERNEL_TO_SYNPIPE));
         out.printf(Locale.ROOT, "synpipe generator / kernel clients, same kernel server: %.2fx%n",
@@ -80,10 +81,10 @@ final class TunBenchOutput
             }
             sb.append(String.format(Locale.ROOT,
                 "},\"handshakes_per_s\":%.1f,\"latency_count\":%d,\"p50_us\":%.3f,\"p90_us\":%.3f,"
-                    + "\"p99_us\":%.3f,\"p99_9_us\":%.3f,\"max_us\":%.3f}",
+                    + "\"p99_us\":%.3f,\"p99_9_us\":%.3f,\"max_us\":%.3f,\"cpu\":%s}",
                 sc.handshakesPerSecond(), h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-                h.getMaxValue() / 1e3));
+                h.getMaxValue() / 1e3, sc.cpu().json(sc.handshakesPerSecond())));
         }
         return sb.append(String.format(Locale.ROOT, "],\"ratio\":%.3f,\"ratio_generator\":%.3f}",
             ratio(scenarios, TunHandshakeRun.KERNEL_TO_SYNPIPE), ratio(scenarios, TunHandshakeRun.SYNPIPE_TO_KERNEL)))

@@ -224,6 +224,14 @@ class BenchCommandTest
                 "\"name\":\"kernel -> kernel (veth)\"", "\"ratio\":", "\"ratio_generator\":",
                 "\"errors_by_kind\":{\"refused\":0,\"timeout\":0,\"reset\":0,\"local-refused\":0,\"behind\":0,\"other\":0}")
             .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
+        // CPU per role, in scenario order: synpipe's loop serves (1) and generates (2); kernel clients connect in
+        // (1) and (3) but not (2); the kernel server accepts in (2) and (3) but not (1)
+        assertThat(roleCores(r.out(), "synpipe event loop")).satisfies(c -> assertThat(c[0]).isPositive(),
+            c -> assertThat(c[1]).isPositive());
+        assertThat(roleCores(r.out(), "kernel clients")).satisfies(c -> assertThat(c[0]).isPositive(),
+            c -> assertThat(c[1]).isZero(), c -> assertThat(c[2]).isPositive());
+        assertThat(roleCores(r.out(), "kernel server")).satisfies(c -> assertThat(c[0]).isZero(),
+            c -> assertThat(c[1]).isPositive(), c -> assertThat(c[2]).isPositive());
         final java.util.Map<String, Long> counts = new java.util.HashMap<>();
         try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile()))
         {
@@ -325,5 +333,12 @@ class BenchCommandTest
         final CliRun r = run("bench", "--tun", "--concurrency", "1000");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("synpipe: --concurrency 1000 is out of range for --tun: allowed 1..256");
+    }
+
+    /** The {@code cores} of {@code role} in each scenario's {@code cpu} object of the JSON, in order. */
+    private static double[] roleCores(final String json, final String role)
+    {
+        return java.util.regex.Pattern.compile("\"" + role + "\":\\{\"cores\":([0-9.]+)").matcher(json).results()
+            .mapToDouble(m -> Double.parseDouble(m.group(1))).toArray();
     }
 }
