@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code insertRemove}: remove one live connection and insert a fresh 4-tuple in its place, so the
  *     population stays constant and every slot of the index sees churn.</li>
  * </ul>
- * The sizes are 1 M and 8 M, not 10 M: {@link ConnectionTable#MAX_CAPACITY} is 8,388,607, the most TCBs of
- * 256 bytes one int-addressed slab (2 GiB) can hold. The table's capacity is {@code connections} + 1,024 and its
- * index holds a power of two of at least twice that many entries, so the index is about 48 % full at both sizes.
- * 8 M needs about 2.2 GB of direct memory.
+ * The sizes are 1 M and 10 M. The table's capacity is {@code connections} + 1,024 and its index holds a power of two
+ * of at least twice that many entries (2 M and 32 M), so the index is about 48 % and 30 % full. 10 M needs about
+ * 2.9 GB of direct memory: 2.56 GB of TCBs in three slab chunks (1 GiB each at most), a 256 MB index and 40 MB of
+ * free-slot list.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,7 +51,7 @@ public class ConnectionTableBenchmark
     private static final long MISS_BASE = 1L << 40;
     private static final long STRIDE = 0x9E37_79B9L;
 
-    @Param({"1000000", "8000000"})
+    @Param({"1000000", "10000000"})
     public int connections;
 
     private ConnectionTable table;

@@ -6,9 +6,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.security.SecureRandom;
 
 /**
- * The connections of one engine, off-heap: TCBs of {@link Tcb#LENGTH} bytes in one slab, found by their 4-tuple
+ * The connections of one engine, off-heap: TCBs of {@link Tcb#LENGTH} bytes in a slab, found by their 4-tuple
  * through an open-addressing index with linear probing and back-shift deletion (no tombstones). Capacity is fixed
  * at construction; a full table refuses inserts and keeps working.
+ * <p>
+ * The slab is cut into chunks of {@value #CHUNK_TCBS} TCBs (1 GiB), each one int-addressed buffer, so a table can
+ * hold more than the 8 M TCBs one buffer addresses: slot {@code s} lives in chunk {@code s >>> 22} at
+ * {@code (s & (2^22 - 1)) * Tcb.LENGTH}. A TCB never straddles two chunks.
  * <p>
  * A connection is named by a handle, {@code (generation << 32) | slot}. A slot's generation is odd while it is
  * live and changes on every insert and remove, so a handle kept past its connection is detected, and
@@ -21,8 +25,14 @@ import java.security.SecureRandom;
 public final class ConnectionTable implements AutoCloseable
 {
     public static final long NULL_HANDLE = 0;
-    /** The most connections whose slab an int-indexed buffer can address: {@code MAX_CAPACITY * Tcb.LENGTH < 2^31}. */
-    public static final int MAX_CAPACITY = Integer.MAX_VALUE / Tcb.LENGTH;
+    /**
+     * The most connections: 2^26 (67,108,864), so the index (a power of two of at least twice as many 8-byte
+     * entries, 2^27 at most) stays one int-addressed buffer of 1 GiB. The slab would be 16 GiB.
+     */
+    public static final int MAX_CAPACITY = 1 << 26;
+    /** TCBs per slab chunk: 2^22, 1 GiB of 256-byte TCBs. */
+    public static final int CHUNK_TCBS = 1 << 22;
+    private static final int CHUNK_SHIFT = 22;
 
     private static final int ENTRY_BYTES = 8;
     private static final long K1 = 0x9E37_79B9_7F4A_7C15L;
@@ -34,7 +44,9 @@ public final class ConnectionTable implements AutoCloseable
     private final int capacity;
     private final int mask;
     private final long seed;
-    private final UnsafeBuffer slab;
+    private final UnsafeBuffer[] chunks;
+    private final int chunkShift;
+    private final int chunkMask;
     private final UnsafeBuffer index;
     private final UnsafeBuffer freeSlots;
     private final Tcb probe = new Tcb();
@@ -58,21 +70,39 @@ public final class ConnectionTable implements AutoCloseable
     /** With a fixed hash seed, for tests. */
     public ConnectionTable(final int maxConnections, final long seed)
     {
+        this(maxConnections, seed, CHUNK_SHIFT);
+    }
+
+    /** With a fixed hash seed and chunks of {@code 2^chunkShift} TCBs: tests cross chunks without gigabytes. */
+    ConnectionTable(final int maxConnections, final long seed, final int chunkShift)
+    {
         if (maxConnections < 1 || maxConnections > MAX_CAPACITY)
         {
             throw new IllegalArgumentException(
                 "maxConnections = " + maxConnections + " is out of range: allowed 1.." + MAX_CAPACITY);
         }
+        if (chunkShift < 0 || chunkShift > CHUNK_SHIFT)
+        {
+            throw new IllegalArgumentException("chunkShift = " + chunkShift + " is out of range: allowed 0.." + CHUNK_SHIFT);
+        }
         this.capacity = maxConnections;
         this.seed = seed;
         final int indexSize = Integer.highestOneBit(Math.max(2, maxConnections * 2 - 1)) << 1;
         this.mask = indexSize - 1;
-        this.slab = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxConnections * Tcb.LENGTH, 64));
+        this.chunkShift = chunkShift;
+        this.chunkMask = (1 << chunkShift) - 1;
+        final int chunkCount = ((maxConnections - 1) >>> chunkShift) + 1;
+        this.chunks = new UnsafeBuffer[chunkCount];
+        for (int c = 0; c < chunkCount; c++)
+        {
+            final int tcbs = Math.min(1 << chunkShift, maxConnections - (c << chunkShift));
+            chunks[c] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(tcbs * Tcb.LENGTH, 64));
+        }
         this.index = new UnsafeBuffer(BufferUtil.allocateDirectAligned(indexSize * ENTRY_BYTES, 64));
         this.freeSlots = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxConnections * 4, 64));
         for (int i = 0; i < maxConnections; i++)
         {
-            slab.putInt(i * Tcb.LENGTH + Tcb.GENERATION_OFFSET, 2);
+            chunk(i).putInt(base(i) + Tcb.GENERATION_OFFSET, 2);
             freeSlots.putInt(i * 4, maxConnections - 1 - i);
         }
         this.freeCount = maxConnections;
@@ -128,7 +158,7 @@ public final class ConnectionTable implements AutoCloseable
             if ((int)(entry >>> 32) == hash)
             {
                 final int slot = (int)entry - 1;
-                probe.wrap(slab, slot * Tcb.LENGTH);
+                probe.wrap(chunk(slot), base(slot));
                 if (probe.keyEquals(localHi, localLo, localPort, remoteHi, remoteLo, remotePort))
                 {
                     return handle(slot, probe.generation());
@@ -153,7 +183,8 @@ public final class ConnectionTable implements AutoCloseable
             return NULL_HANDLE;
         }
         final int slot = freeSlots.getInt(--freeCount * 4);
-        final int base = slot * Tcb.LENGTH;
+        final UnsafeBuffer slab = chunk(slot);
+        final int base = base(slot);
         final int generation = slab.getInt(base + Tcb.GENERATION_OFFSET) + 1;
         slab.setMemory(base, Tcb.LENGTH, (byte)0);
         slab.putInt(base + Tcb.GENERATION_OFFSET, generation);
@@ -204,7 +235,8 @@ public final class ConnectionTable implements AutoCloseable
             return false;
         }
         final int slot = slot(handle);
-        final int base = slot * Tcb.LENGTH;
+        final UnsafeBuffer slab = chunk(slot);
+        final int base = base(slot);
         final int hash = slab.getInt(base + Tcb.KEY_HASH_OFFSET);
         int i = hash & mask;
         while ((int)index.getLong(i * ENTRY_BYTES) != slot + 1)
@@ -226,14 +258,15 @@ public final class ConnectionTable implements AutoCloseable
         {
             return false;
         }
-        final int generation = slab.getInt(slot * Tcb.LENGTH + Tcb.GENERATION_OFFSET);
+        final int generation = chunk(slot).getInt(base(slot) + Tcb.GENERATION_OFFSET);
         return (generation & 1) == 1 && generation == generation(handle);
     }
 
     /** Positions {@code tcb} on the connection's TCB; the handle must be live. */
     public Tcb wrap(final long handle, final Tcb tcb)
     {
-        return tcb.wrap(slab, slot(handle) * Tcb.LENGTH);
+        final int slot = slot(handle);
+        return tcb.wrap(chunk(slot), base(slot));
     }
 
     /** @return the handle of the live connection in {@code slot}, or {@link #NULL_HANDLE}: iteration without allocation. */
@@ -243,7 +276,7 @@ public final class ConnectionTable implements AutoCloseable
         {
             return NULL_HANDLE;
         }
-        final int generation = slab.getInt(slot * Tcb.LENGTH + Tcb.GENERATION_OFFSET);
+        final int generation = chunk(slot).getInt(base(slot) + Tcb.GENERATION_OFFSET);
         return (generation & 1) == 1 ? handle(slot, generation) : NULL_HANDLE;
     }
 
@@ -251,6 +284,18 @@ public final class ConnectionTable implements AutoCloseable
     public void close()
     {
         closed = true;
+    }
+
+    /** The slab chunk that holds {@code slot}'s TCB. */
+    private UnsafeBuffer chunk(final int slot)
+    {
+        return chunks[slot >>> chunkShift];
+    }
+
+    /** Where {@code slot}'s TCB starts in its chunk. */
+    private int base(final int slot)
+    {
+        return (slot & chunkMask) * Tcb.LENGTH;
     }
 
     private static long handle(final int slot, final int generation)

@@ -67,6 +67,13 @@ class ConnectionTableModelTest
         return Arbitraries.of(1, 2, 3, 5, 8, 64);
     }
 
+    /** Slab chunks of 1, 2 and 8 TCBs, so consecutive slots sit in different buffers, and the default 2^22. */
+    @Provide
+    Arbitrary<Integer> chunkShifts()
+    {
+        return Arbitraries.of(0, 1, 3, 22);
+    }
+
     @Provide
     Arbitrary<List<Integer>> operations()
     {
@@ -77,9 +84,10 @@ class ConnectionTableModelTest
     void randomOperations_matchHashMapModel(
         @ForAll("capacities") final int capacity,
         @ForAll final long seed,
+        @ForAll("chunkShifts") final int chunkShift,
         @ForAll("operations") final List<Integer> operations)
     {
-        final TableModel model = new TableModel(new ConnectionTable(capacity, seed), KEYS);
+        final TableModel model = new TableModel(new ConnectionTable(capacity, seed, chunkShift), KEYS);
         int step = 0;
         for (final int op : operations)
         {

@@ -368,9 +368,69 @@ class ConnectionTableTest
     }
 
     @Test
-    void maxCapacity_slabFitsAnIntIndexedBuffer()
+    void maxCapacity_indexAndEverySlabChunkFitAnIntIndexedBuffer()
     {
-        assertThat((long)ConnectionTable.MAX_CAPACITY * Tcb.LENGTH).isLessThanOrEqualTo(Integer.MAX_VALUE);
+        final long indexEntries = (long)Integer.highestOneBit(ConnectionTable.MAX_CAPACITY * 2 - 1) << 1;
+        assertThat(indexEntries * 8).isLessThanOrEqualTo(Integer.MAX_VALUE);
+        assertThat((long)ConnectionTable.CHUNK_TCBS * Tcb.LENGTH).isLessThanOrEqualTo(Integer.MAX_VALUE);
+        // more than one int-addressed slab holds, as a 10 M-connection server needs
+        assertThat(ConnectionTable.MAX_CAPACITY).isGreaterThan(10_000_000);
+    }
+
+    @ParameterizedTest(name = "chunkShift = {0}")
+    @ValueSource(ints = {-1, 23, 31})
+    void constructor_chunkShiftOutOfRange_throwsNamingTheValue(final int chunkShift)
+    {
+        assertThatThrownBy(() -> new ConnectionTable(16, SEED, chunkShift))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("chunkShift = " + chunkShift + " is out of range: allowed 0..22");
+    }
+
+    @Test
+    void chunks_tableSpanningThirteenChunks_everyTcbItsOwnBytesAndChunkEdgesApart()
+    {
+        // 8 TCBs per chunk: 100 connections take 12 full chunks and 4 TCBs of a 13th
+        final ConnectionTable table = new ConnectionTable(100, SEED, 3);
+        final long[] handles = new long[100];
+        for (int i = 0; i < 100; i++)
+        {
+            handles[i] = v4Key(i).insertInto(table);
+            assertThat(handles[i]).isNotEqualTo(NULL_HANDLE);
+            // the first and the last bytes of the TCB
+            table.wrap(handles[i], tcb).state(i + 1);
+            rawBuffer(tcb).putLong(tcb.offset() + Tcb.LENGTH - 8, ~(long)i);
+        }
+        assertThat(v4Key(100).insertInto(table)).isEqualTo(NULL_HANDLE);
+
+        final Set<UnsafeBuffer> buffers = new HashSet<>();
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(v4Key(i).findIn(table)).isEqualTo(handles[i]);
+            table.wrap(handles[i], tcb);
+            assertThat(tcb.state()).isEqualTo(i + 1);
+            assertThat(rawBuffer(tcb).getLong(tcb.offset() + Tcb.LENGTH - 8)).isEqualTo(~(long)i);
+            assertThat(TableKey.of(tcb)).isEqualTo(v4Key(i));
+            assertThat(tcb.offset() + Tcb.LENGTH).isLessThanOrEqualTo(rawBuffer(tcb).capacity());
+            buffers.add(rawBuffer(tcb));
+        }
+        assertThat(buffers).hasSize(13);
+        final int lastOfChunk = ConnectionTable.slot(handles[0]) | 7;
+        final int firstOfNext = lastOfChunk + 1;
+        assertThat(table.wrap(table.handleAtSlot(lastOfChunk), tcb).offset()).isEqualTo(7 * Tcb.LENGTH);
+        final UnsafeBuffer lastChunk = rawBuffer(tcb);
+        assertThat(table.wrap(table.handleAtSlot(firstOfNext), tcb).offset()).isZero();
+        assertThat(rawBuffer(tcb)).isNotSameAs(lastChunk);
+
+        for (int i = 0; i < 100; i += 2)
+        {
+            assertThat(table.remove(handles[i])).isTrue();
+        }
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(table.isLive(handles[i])).isEqualTo(i % 2 == 1);
+            assertThat(v4Key(i).findIn(table)).isEqualTo(i % 2 == 1 ? handles[i] : NULL_HANDLE);
+        }
+        assertThat(table.size()).isEqualTo(50);
     }
 
     @ParameterizedTest(name = "capacity {0}")
