@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One whole connection per operation, client and server engines on one thread over a perfect {@link InMemoryWire}
- * (no faults, no delay, every packet encoded and decoded with checksums): connect (SYN, SYN-ACK, ACK), the client
- * closes at once (FIN), the server closes when it sees the FIN (FIN back), the client's last ACK; the server's TCB
- * is deleted (LAST-ACK -> CLOSED) and the client's waits in TIME-WAIT. Eight packets per operation.
+ * (no faults, no delay, every packet encoded and decoded with checksums): connect (SYN, SYN-ACK), the client closes
+ * at once from {@code onEstablished} (its FIN carries the ACK of the SYN-ACK), the server closes when it sees the FIN
+ * (its FIN carries the ACK of the client's), the client's last ACK; the server's TCB is deleted (LAST-ACK -> CLOSED)
+ * and the client's waits in TIME-WAIT. Five packets per operation (seven before the owed ACKs rode on the FINs).
  * <p>
  * TIME-WAIT expiry is part of the cost and is amortized: the manual clock advances {@code stepNs} per operation and
  * both engines' timers are polled every {@code pollEvery} operations, with MSL = 1 ms (TIME-WAIT = 2 ms). In steady

@@ -135,6 +135,11 @@ public final class Tcb
     public static final int F_WANT_WRITABLE = 1 << 11;
     /** Keep-alive probes enabled (RFC 9293 §3.8.4). */
     public static final int F_KEEPALIVE = 1 << 12;
+    /**
+     * The ACK of the peer's SYN-ACK is owed while the application's {@code onEstablished} runs: it rides on the
+     * first segment the application sends, and an abort sends it before the RST.
+     */
+    public static final int F_HANDSHAKE_ACK_OWED = 1 << 13;
 
     private UnsafeBuffer buffer;
     private int offset;

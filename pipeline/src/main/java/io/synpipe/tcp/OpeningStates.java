@@ -251,8 +251,20 @@ final class OpeningStates
             tcb.establishedNs(nowNs);
             tcb.lastHeardNs(nowNs);
             lifecycle.armKeepalive(handle, tcb, nowNs + config.keepAliveIdleNs());
-            output.sendAck(tcb, nowNs);
+            // the ACK of the SYN-ACK rides on the first segment the application sends from the callback (data or
+            // FIN), else it goes out bare
+            tcb.segmentsUnacked(1);
+            tcb.setFlag(Tcb.F_HANDSHAKE_ACK_OWED);
             handler.onEstablished(handle);
+            if (!table.isLive(handle))
+            {
+                return;
+            }
+            tcb.clearFlag(Tcb.F_HANDSHAKE_ACK_OWED);
+            if (tcb.segmentsUnacked() > 0)
+            {
+                output.sendAck(tcb, nowNs);
+            }
             if (in.payloadLength() > 0 || in.has(Segment.FIN))
             {
                 // 3.10.7.3: other controls or text continue at the sixth step

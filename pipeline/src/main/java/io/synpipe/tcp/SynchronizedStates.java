@@ -405,17 +405,25 @@ final class SynchronizedStates
                 }
             }
         }
-        receiver.acknowledge(handle, tcb, fin, nowNs);
-        if (fin)
+        if (!fin)
         {
-            handler.onPeerClosed(handle);
-            if (toTimeWait && table.isLive(handle))
+            receiver.acknowledge(handle, tcb, false, nowNs);
+            return;
+        }
+        // 3.10.7.4 eighth: the FIN is acknowledged now, by the first segment the application sends from the callback
+        // (its last data or its own FIN carry ACK = RCV.NXT), else by a bare ACK
+        handler.onPeerClosed(handle);
+        if (!table.isLive(handle))
+        {
+            return;
+        }
+        receiver.acknowledge(handle, tcb, true, nowNs);
+        if (toTimeWait)
+        {
+            final int now = tcb.state();
+            if (now == S_FIN_WAIT_1 || now == S_FIN_WAIT_2)
             {
-                final int now = tcb.state();
-                if (now == S_FIN_WAIT_1 || now == S_FIN_WAIT_2)
-                {
-                    lifecycle.enterTimeWait(handle, tcb, nowNs);
-                }
+                lifecycle.enterTimeWait(handle, tcb, nowNs);
             }
         }
     }

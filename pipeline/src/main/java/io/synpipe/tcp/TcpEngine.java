@@ -539,7 +539,15 @@ public final class TcpEngine implements AutoCloseable
                 }
             }
             // 3.10.5: SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT -> <SEQ=SND.NXT><CTL=RST>
-            case S_ESTABLISHED, S_FIN_WAIT_1, S_FIN_WAIT_2, S_CLOSE_WAIT -> output.sendRst(tcb);
+            case S_ESTABLISHED, S_FIN_WAIT_1, S_FIN_WAIT_2, S_CLOSE_WAIT ->
+            {
+                if (tcb.hasFlag(Tcb.F_HANDSHAKE_ACK_OWED) && tcb.segmentsUnacked() > 0)
+                {
+                    // aborted from onEstablished: the peer still completes its handshake first
+                    output.sendAck(tcb, tcb.lastHeardNs());
+                }
+                output.sendRst(tcb);
+            }
             default ->
             {
                 // SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: delete without RST

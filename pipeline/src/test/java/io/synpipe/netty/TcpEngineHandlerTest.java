@@ -116,9 +116,11 @@ class TcpEngineHandlerTest
 
         channel.writeInbound(Unpooled.wrappedBuffer(
             peer.withFlags(Segment.ACK | Segment.FIN).withSeq(105).withAck(ISS + 5).encode()));
-        assertThat(readOutbound().ack()).isEqualTo(106);
+        // the echo closes when it sees the FIN: its own FIN acknowledges the peer's, no bare ACK before it
         final TcpSegment fin = readOutbound();
         assertThat(fin.flags()).isEqualTo(Segment.FIN | Segment.ACK);
+        assertThat(fin.ack()).isEqualTo(106);
+        assertThat((Object)channel.readOutbound()).isNull();
         channel.writeInbound(Unpooled.wrappedBuffer(peer.withFlags(Segment.ACK).withSeq(106).withAck(ISS + 6).encode()));
         assertThat(handler.engine().connectionCount()).isZero();
         assertThat(events).containsExactly("established", "data ping", "closed NORMAL");
