@@ -120,10 +120,33 @@ public final class TunHandshakeRun
 
     /** The TUN network: the kernel's address on the device in scenarios 1 and 2. */
     public static final Cidr TUN_NETWORK = Cidr.parse("198.18.0.1/15");
-    private static final String SYNPIPE_ADDRESS = "198.18.0.2";
-    private static final Cidr VETH_CLIENT = Cidr.parse("198.18.1.1/24");
-    private static final Cidr VETH_SERVER = Cidr.parse("198.18.1.2/24");
+    /** The TUN network of an IPv6 run (sources from {@link LoadSettings#DEFAULT_SOURCES_V6} or inside it). */
+    public static final Cidr TUN_NETWORK_V6 = Cidr.parse("2001:2::1/64");
+
+    /** Where everything sits, per IP version: the TUN network, synpipe's listening address, the veth ends. */
+    private record Topology(Cidr tunNetwork, String synpipeAddress, String synpipeListen, Cidr vethClient,
+        Cidr vethServer, String wildcard)
+    {
+        static final Topology V4 = new Topology(TUN_NETWORK, "198.18.0.2", "198.18.0.2", Cidr.parse("198.18.1.1/24"),
+            Cidr.parse("198.18.1.2/24"), "0.0.0.0");
+        static final Topology V6 = new Topology(TUN_NETWORK_V6, "2001:2::2", "[2001:2::2]",
+            Cidr.parse("2001:2:0:1::1/64"), Cidr.parse("2001:2:0:1::2/64"), "::");
+
+        static Topology of(final Cidr sources)
+        {
+            return sources.isV4() ? V4 : V6;
+        }
+    }
+
+    /** The TUN network for sources of this IP version. */
+    public static Cidr tunNetwork(final boolean ipv6)
+    {
+        return ipv6 ? TUN_NETWORK_V6 : TUN_NETWORK;
+    }
     private static final int PORT = 80;
+    /** Locally administered link addresses of the veth ends. */
+    private static final String VETH_CLIENT_MAC = "02:53:50:00:00:01";
+    private static final String VETH_SERVER_MAC = "02:53:50:00:00:02";
     private static final int ACCEPT_THREADS = 2;
     private static final int GENERATOR_TABLE = 1 << 17;
     /**
@@ -166,12 +189,14 @@ public final class TunHandshakeRun
     /** The sources must suit the TUN network and must not overlap the veth subnet (whose answers go over veth). */
     public static Cidr checkSources(final Cidr sources)
     {
-        LoadSettings.parseSources(sources.toString(), TUN_NETWORK);
-        final Cidr veth = new Cidr(VETH_SERVER.network(), VETH_SERVER.prefixLength());
+        final Topology topology = Topology.of(sources);
+        LoadSettings.parseSources(sources.toString(), topology.tunNetwork());
+        final Cidr veth = new Cidr(topology.vethServer().network(), topology.vethServer().prefixLength());
         if (sources.contains(veth.network()) || veth.contains(sources.network()))
         {
             throw new IllegalArgumentException("--sources " + sources + " is not allowed: it overlaps " + veth
-                + ", the veth subnet of the kernel baseline; e.g. " + LoadSettings.DEFAULT_SOURCES);
+                + ", the veth subnet of the kernel baseline; e.g. "
+                + (sources.isV4() ? LoadSettings.DEFAULT_SOURCES : LoadSettings.DEFAULT_SOURCES_V6));
         }
         return sources;
     }
@@ -197,11 +222,14 @@ public final class TunHandshakeRun
         try
         {
             KernelClients.tuneNamespace(ns);
-            final ServeSettings settings = ServeSettings.parse(ns, "spbench0", List.of(TUN_NETWORK.toString()),
-                List.of(SYNPIPE_ADDRESS + ":" + PORT + "=close"), "close", options.mslMs(), 0, options.queues());
+            final Topology topology = Topology.of(options.sources());
+            final ServeSettings settings = ServeSettings.parse(ns, "spbench0",
+                List.of(topology.tunNetwork().toString()), List.of(topology.synpipeListen() + ":" + PORT + "=close"),
+                "close", options.mslMs(), 0, options.queues());
             try (TunServer server = TunServer.start(settings))
             {
-                return kernelClients(KERNEL_TO_SYNPIPE, "kernel-synpipe", ns, new InetSocketAddress(SYNPIPE_ADDRESS, PORT));
+                return kernelClients(KERNEL_TO_SYNPIPE, "kernel-synpipe", ns,
+                    new InetSocketAddress(topology.synpipeAddress(), PORT));
             }
         }
         finally
@@ -219,9 +247,20 @@ public final class TunHandshakeRun
             Netns.add(serverNs);
             try
             {
-                Netns.ip(clientNs, "link", "add", "spveth0", "type", "veth", "peer", "name", "spveth1", "netns", serverNs);
-                Netns.ip(clientNs, "addr", "add", VETH_CLIENT.toString(), "dev", "spveth0");
-                Netns.ip(serverNs, "addr", "add", VETH_SERVER.toString(), "dev", "spveth1");
+                final Topology topology = Topology.of(options.sources());
+                Netns.ip(clientNs, "link", "add", "spveth0", "address", VETH_CLIENT_MAC, "type", "veth", "peer", "name",
+                    "spveth1", "address", VETH_SERVER_MAC, "netns", serverNs);
+                addAddress(clientNs, topology.vethClient(), "spveth0");
+                addAddress(serverNs, topology.vethServer(), "spveth1");
+                if (!options.sources().isV4())
+                {
+                    // neighbour discovery right after the link comes up lost the first SYN (connect took 1 s):
+                    // each end knows the other's link address from the start
+                    Netns.ip(clientNs, "-6", "neigh", "replace", topology.vethServer().address().getHostAddress(),
+                        "lladdr", VETH_SERVER_MAC, "dev", "spveth0", "nud", "permanent");
+                    Netns.ip(serverNs, "-6", "neigh", "replace", topology.vethClient().address().getHostAddress(),
+                        "lladdr", VETH_CLIENT_MAC, "dev", "spveth1", "nud", "permanent");
+                }
                 for (final String[] link : new String[][]{{clientNs, "spveth0"}, {serverNs, "spveth1"}, {clientNs, "lo"},
                     {serverNs, "lo"}})
                 {
@@ -231,18 +270,19 @@ public final class TunHandshakeRun
                 KernelServer.tuneNamespace(serverNs);
                 final LoadSettings settings = options.ratePerS() > 0
                     // the settings are each queue's engine's: the rate and the handshakes in flight are shared out
-                    ? LoadSettings.openLoop(options.sources(), TUN_NETWORK.address(), PORT,
+                    ? LoadSettings.openLoop(options.sources(), topology.tunNetwork().address(), PORT,
                     Math.max(1, options.ratePerS() / options.queues()), options.close(), OPEN_LOOP_MAX_IN_FLIGHT)
-                    : LoadSettings.closedLoop(options.sources(), TUN_NETWORK.address(), PORT,
+                    : LoadSettings.closedLoop(options.sources(), topology.tunNetwork().address(), PORT,
                     Math.max(1, options.concurrency() / options.queues()), options.close());
                 final TcpConfig config = new TcpConfig().maxConnections(GENERATOR_TABLE).mslMs(options.mslMs());
-                try (TunLoad load = TunLoad.start(serverNs, "spload0", TUN_NETWORK, options.queues(), config, settings);
+                try (TunLoad load = TunLoad.start(serverNs, "spload0", topology.tunNetwork(), options.queues(), config,
+                    settings);
                      KernelServer server = KernelServer.start(
-                         serverNs, new InetSocketAddress("0.0.0.0", PORT), ACCEPT_THREADS, false))
+                         serverNs, new InetSocketAddress(topology.wildcard(), PORT), ACCEPT_THREADS, false))
                 {
                     final Scenario generator = generator(load);
                     final Scenario kernel = kernelClients(KERNEL_TO_KERNEL, "kernel-kernel", clientNs,
-                        new InetSocketAddress(VETH_SERVER.address(), PORT));
+                        new InetSocketAddress(topology.vethServer().address(), PORT));
                     return List.of(generator, kernel);
                 }
             }
@@ -254,6 +294,19 @@ public final class TunHandshakeRun
         finally
         {
             Netns.delete(clientNs);
+        }
+    }
+
+    private static void addAddress(final String ns, final Cidr address, final String device) throws java.io.IOException
+    {
+        if (address.isV4())
+        {
+            Netns.ip(ns, "addr", "add", address.toString(), "dev", device);
+        }
+        else
+        {
+            // nodad: usable at once, no duplicate address detection delay
+            Netns.ip(ns, "-6", "addr", "add", address.toString(), "dev", device, "nodad");
         }
     }
 

@@ -56,7 +56,8 @@ public final class BenchCommand implements Callable<Integer>
     @Option(names = "--msl-ms", defaultValue = "1000", description = "MSL for TIME-WAIT with --close fin (default ${DEFAULT-VALUE})")
     private long mslMs;
 
-    @Option(names = "--ipv6", description = "use IPv6 (2001:2::/48) instead of IPv4 (198.18.0.0/15)")
+    @Option(names = "--ipv6", description = "use IPv6 (2001:2::/48) instead of IPv4 (198.18.0.0/15); with --tun all "
+        + "three scenarios")
     private boolean ipv6;
 
     @Option(names = "--request-bytes", defaultValue = "0", paramLabel = "N", description = {
@@ -113,7 +114,9 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--sources", paramLabel = "CIDR", description = {
         "with --tun: the generator's source addresses, inside 198.18.0.0/15 without the kernel's 198.18.0.1",
-        "(default " + LoadSettings.DEFAULT_SOURCES + "); addresses x ports 1024..65535 give the 4-tuples"})
+        "(default " + LoadSettings.DEFAULT_SOURCES + "); addresses x ports 1024..65535 give the 4-tuples; with",
+        "--ipv6 inside 2001:2::/64 without the kernel's 2001:2::1 (default " + LoadSettings.DEFAULT_SOURCES_V6 + ",",
+        "of which the first 2^20 addresses are used)"})
     private String sources;
 
     @Override
@@ -297,12 +300,40 @@ public final class BenchCommand implements Callable<Integer>
         }
     }
 
+    /** {@code --ipv6} decides the IP version of a {@code --tun} run; {@code --sources} must be of that version. */
+    private void checkSourcesVersion(final String text)
+    {
+        final Cidr parsed;
+        try
+        {
+            parsed = Cidr.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return; // parseSources names what is wrong with it
+        }
+        if (parsed.isV4() == ipv6)
+        {
+            throw new IllegalArgumentException(ipv6
+                ? "--sources " + text + " is IPv4 but --ipv6 is set: give an IPv6 CIDR, e.g. "
+                    + LoadSettings.DEFAULT_SOURCES_V6
+                : "--sources " + text + " is IPv6: add --ipv6 (or give an IPv4 CIDR, e.g. "
+                    + LoadSettings.DEFAULT_SOURCES + ")");
+        }
+    }
+
     /** {@code --tun}: arguments checked before anything is set up, then the three scenarios. */
     private Integer callTun() throws Exception
     {
         final LoadSettings.Close mode = LoadSettings.Close.parse(close);
+        if (sources != null)
+        {
+            checkSourcesVersion(sources);
+        }
+        final String sourcesText = sources != null ? sources
+            : ipv6 ? LoadSettings.DEFAULT_SOURCES_V6 : LoadSettings.DEFAULT_SOURCES;
         final Cidr sourceNetwork = TunHandshakeRun.checkSources(
-            LoadSettings.parseSources(sources == null ? LoadSettings.DEFAULT_SOURCES : sources, TunHandshakeRun.TUN_NETWORK));
+            LoadSettings.parseSources(sourcesText, TunHandshakeRun.tunNetwork(ipv6)));
         if (rate != null && (rate < 1 || rate > OpenLoopSchedule.MAX_RATE_PER_S))
         {
             throw new IllegalArgumentException("--rate " + rate + " is out of range: allowed 1.."

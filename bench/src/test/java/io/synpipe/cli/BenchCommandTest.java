@@ -286,6 +286,47 @@ class BenchCommandTest
     }
 
     @Test
+    void benchTun_ipv6SourcesWithoutIpv6_oneLineErrorSayingToAddIt()
+    {
+        final CliRun r = run("bench", "--tun", "--sources", "2001:2::8000:0:0:0/65");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources 2001:2::8000:0:0:0/65 is IPv6: add --ipv6 (or give "
+            + "an IPv4 CIDR, e.g. 198.18.128.0/17)");
+    }
+
+    @Test
+    void benchTun_ipv4SourcesWithIpv6_oneLineError()
+    {
+        final CliRun r = run("bench", "--tun", "--ipv6", "--sources", "198.18.128.0/17");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --sources 198.18.128.0/17 is IPv4 but --ipv6 is set: give an "
+            + "IPv6 CIDR, e.g. 2001:2::8000:0:0:0/65");
+    }
+
+    @Test
+    void benchTun_ipv6SourcesOverlappingTheVethSubnet_oneLineError()
+    {
+        final CliRun r = run("bench", "--tun", "--ipv6", "--sources", "2001:2:0:1::/64");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("synpipe: --sources 2001:2:0:1::/64 is not allowed: it must lie inside "
+            + "the TUN network");
+    }
+
+    @Test
+    void benchTun_ipv6_threeScenariosOverIpv6() throws Exception
+    {
+        CliRun.requireRootOrCi();
+        final CliRun r = run("bench", "--tun", "--ipv6", "--duration-s", "0.5", "--warmup-s", "0.1", "--concurrency",
+            "2", "--msl-ms", "50", "--json");
+        assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("\"sources\":\"2001:2:0:0:8000:0:0:0/65\"".replace("2001:2:0:0:8000:0:0:0/65",
+                io.synpipe.tun.Cidr.parse("2001:2::8000:0:0:0/65").toString()))
+            .contains("\"name\":\"kernel -> synpipe (TUN)\"", "\"name\":\"synpipe -> kernel (TUN)\"",
+                "\"name\":\"kernel -> kernel (veth)\"")
+            .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
+    }
+
+    @Test
     void benchTun_sourcesNotACidr_oneLineError()
     {
         final CliRun r = run("bench", "--tun", "--sources", "many");

@@ -325,7 +325,7 @@ public final class LoadGenerator implements TcpHandler
         for (int attempt = 0; attempt < TUPLE_ATTEMPTS && !full; attempt++)
         {
             tuples.next();
-            final long handle = engine.connect(0, IpAddress.v4Lo(tuples.address()), tuples.port(),
+            final long handle = engine.connect(tuples.addressHi(), tuples.addressLo(), tuples.port(),
                 targetHi, targetLo, settings.targetPort(), nowNs);
             if (handle != ConnectionTable.NULL_HANDLE)
             {

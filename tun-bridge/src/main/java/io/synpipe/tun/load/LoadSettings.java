@@ -8,9 +8,9 @@ import java.net.InetAddress;
 /**
  * What a {@link LoadGenerator} does.
  *
- * @param sources     source addresses (IPv4) the connections come from; inside the TUN network, without the
- *                    kernel's address and the network's first and last address.
- * @param target      the kernel's listening address (IPv4).
+ * @param sources     source addresses the connections come from, IPv4 or IPv6 as the target; inside the TUN network,
+ *                    without the kernel's address and the network's first (and for IPv4 last) address.
+ * @param target      the kernel's listening address.
  * @param targetPort  the listening port.
  * @param concurrency closed loop: handshakes in flight per engine (1..{@link #MAX_CONCURRENCY}); open loop: unused.
  * @param ratePerS    open loop: connections started per second per engine at a constant schedule; 0 for closed loop.
@@ -25,6 +25,8 @@ public record LoadSettings(
     public static final int MAX_CONCURRENCY = 65_536;
     /** The default sources: the upper half of 198.18.0.0/16, 32,768 addresses. */
     public static final String DEFAULT_SOURCES = "198.18.128.0/17";
+    /** The default IPv6 sources: 2^20 addresses of 2001:2::8000:0:0:0/65 are used (see {@link SourceTuples}). */
+    public static final String DEFAULT_SOURCES_V6 = "2001:2::8000:0:0:0/65";
 
     /** How an established connection is closed. */
     public enum Close
@@ -48,10 +50,10 @@ public record LoadSettings(
 
     public LoadSettings
     {
-        if (!(target instanceof Inet4Address) || !sources.isV4())
+        if ((target instanceof Inet4Address) != sources.isV4())
         {
-            throw new IllegalArgumentException("load generator: IPv4 only for now (target " + target + ", --sources "
-                + sources + ")");
+            throw new IllegalArgumentException("--sources " + sources + " is not allowed with the target "
+                + Cidr.format(target) + ": both must be IPv4 or both IPv6");
         }
         if (targetPort < 1 || targetPort > 65_535)
         {
@@ -110,27 +112,29 @@ public record LoadSettings(
         {
             throw new IllegalArgumentException("--sources '" + text + "' is not allowed: " + ex.getMessage());
         }
-        if (!sources.isV4())
-        {
-            throw new IllegalArgumentException("--sources " + text + " is not allowed: IPv4 only for now");
-        }
         final InetAddress kernel = tunNetwork.address();
         final Cidr network = new Cidr(tunNetwork.network(), tunNetwork.prefixLength());
         if (sources.prefixLength() < tunNetwork.prefixLength() || !network.contains(sources.network()))
         {
             throw new IllegalArgumentException("--sources " + text + " is not allowed: it must lie inside the TUN network "
-                + network + ", e.g. " + DEFAULT_SOURCES);
+                + network + ", e.g. " + example(network));
         }
         if (sources.contains(kernel))
         {
             throw new IllegalArgumentException("--sources " + text + " is not allowed: it contains the kernel's address "
-                + Cidr.format(kernel) + "; e.g. " + DEFAULT_SOURCES);
+                + Cidr.format(kernel) + "; e.g. " + example(network));
         }
-        if (sources.contains(network.network()) || sources.contains(network.last()))
+        if (sources.contains(network.network()) || (network.isV4() && sources.contains(network.last())))
         {
-            throw new IllegalArgumentException("--sources " + text + " is not allowed: it contains the first or last "
-                + "address of the TUN network " + network + "; e.g. " + DEFAULT_SOURCES);
+            throw new IllegalArgumentException("--sources " + text + " is not allowed: it contains the "
+                + (network.isV4() ? "first or last" : "first (subnet-router anycast)") + " address of the TUN network "
+                + network + "; e.g. " + example(network));
         }
         return sources;
+    }
+
+    private static String example(final Cidr tunNetwork)
+    {
+        return tunNetwork.isV4() ? DEFAULT_SOURCES : DEFAULT_SOURCES_V6;
     }
 }

@@ -2,6 +2,7 @@ package io.synpipe.tun.load;
 
 import io.synpipe.tun.Cidr;
 import io.synpipe.tun.QueuePorts;
+import io.synpipe.wire.IpAddress;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
  * {@code FIRST_PORT + (i / A) mod P}, so consecutive connections come from different addresses and a 4-tuple comes
  * back only after {@code A x P} connections (a /17 gives 32,768 x 64,512, about 2.1 billion). The generator is
  * never limited by 64 K ephemeral ports, and by TIME-WAIT only if it cycles through all of them within 2 MSL.
+ * An IPv6 network uses its first {@link #MAX_V6_ADDRESSES} addresses at most (all of them from a /108 on).
  * <p>
  * Several engines share the space by port: engine {@code k} of {@code n} takes the ports {@code p} with
  * {@code p % n == k}, with every address — the rule by which a multi-queue {@code TunStack} hands a packet that the
@@ -24,8 +26,13 @@ public final class SourceTuples
     public static final int FIRST_PORT = 1024;
     /** Source ports per address: 1024..65535. */
     public static final int PORTS = 65_536 - FIRST_PORT;
+    /** Most addresses taken from an IPv6 network: 2^20, about 67 billion tuples with every port. */
+    public static final int MAX_V6_ADDRESSES = 1 << 20;
 
+    private final boolean v4;
     private final int firstAddress;
+    private final long networkHi;
+    private final long networkLo;
     private final int addresses;
     private final long period;
     private final int stride;
@@ -33,6 +40,7 @@ public final class SourceTuples
     private final int ports;
     private long index;
     private int address;
+    private long addressLo;
     private int port;
 
     /**
@@ -43,17 +51,27 @@ public final class SourceTuples
      */
     public SourceTuples(final Cidr sources, final int first, final int stride)
     {
-        if (!sources.isV4())
-        {
-            throw new IllegalArgumentException("--sources " + sources + " is not allowed: IPv4 only for now");
-        }
         if (stride < 1 || first < 0 || first >= stride)
         {
             throw new IllegalArgumentException("engine " + first + " of " + stride + " is out of range: allowed 0.."
                 + (stride - 1) + " of at least 1");
         }
-        this.firstAddress = toInt(sources.network());
-        this.addresses = 1 << (32 - sources.prefixLength());
+        this.v4 = sources.isV4();
+        if (v4)
+        {
+            this.firstAddress = toInt(sources.network());
+            this.networkHi = 0;
+            this.networkLo = 0;
+            this.addresses = 1 << (32 - sources.prefixLength());
+        }
+        else
+        {
+            this.firstAddress = 0;
+            this.networkHi = IpAddress.hi(sources.network());
+            this.networkLo = IpAddress.lo(sources.network());
+            final int hostBits = 128 - sources.prefixLength();
+            this.addresses = hostBits < 20 ? 1 << hostBits : MAX_V6_ADDRESSES;
+        }
         this.stride = stride;
         this.firstPort = QueuePorts.first(first, stride, FIRST_PORT);
         this.ports = QueuePorts.count(first, stride, FIRST_PORT);
@@ -77,14 +95,36 @@ public final class SourceTuples
     {
         final long i = index;
         index = (index + 1) % period;
-        address = firstAddress + (int)(i % addresses);
+        final int offset = (int)(i % addresses);
+        if (v4)
+        {
+            address = firstAddress + offset;
+            addressLo = IpAddress.v4Lo(address);
+        }
+        else
+        {
+            // at most 2^20 addresses from the network's first: no carry out of the host bits
+            addressLo = networkLo + offset;
+        }
         port = firstPort + (int)((i / addresses) % ports) * stride;
     }
 
-    /** The current tuple's source address (IPv4, as an int in network order of bits). */
+    /** The current tuple's source address, IPv4 only, as an int in network order of bits. */
     public int address()
     {
         return address;
+    }
+
+    /** The current tuple's source address, high 64 bits ({@link IpAddress} form: 0 for IPv4). */
+    public long addressHi()
+    {
+        return networkHi;
+    }
+
+    /** The current tuple's source address, low 64 bits ({@link IpAddress} form). */
+    public long addressLo()
+    {
+        return addressLo;
     }
 
     /** The current tuple's source port. */

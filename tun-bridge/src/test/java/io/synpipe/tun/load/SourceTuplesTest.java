@@ -1,6 +1,7 @@
 package io.synpipe.tun.load;
 
 import io.synpipe.tun.Cidr;
+import io.synpipe.wire.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -127,5 +128,84 @@ class SourceTuplesTest
     {
         assertThatThrownBy(() -> LoadSettings.parseSources("198.19.255.0/24", Cidr.parse("198.18.0.1/15")))
             .hasMessageContaining("first or last address of the TUN network 198.18.0.0/15");
+    }
+
+    @Test
+    void next_ipv6Network_changesAddressFirstThenPortFromTheNetworksFirstAddress()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse("2001:2::8000:0:0:0/126"), 0, 1);
+        final long hi = 0x2001_0002_0000_0000L;
+        final long lo = 0x8000_0000_0000_0000L;
+
+        assertThat(tuples.addresses()).isEqualTo(4);
+        final long[][] expected = {{0, 1024}, {1, 1024}, {2, 1024}, {3, 1024}, {0, 1025}};
+        for (final long[] tuple : expected)
+        {
+            tuples.next();
+            assertThat(tuples.addressHi()).isEqualTo(hi);
+            assertThat(tuples.addressLo()).isEqualTo(lo + tuple[0]);
+            assertThat(tuples.port()).isEqualTo((int)tuple[1]);
+        }
+    }
+
+    @Test
+    void next_wideIpv6Network_atMost2To20AddressesAndTheQueueRuleKept()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse(LoadSettings.DEFAULT_SOURCES_V6), 1, 2);
+
+        assertThat(tuples.addresses()).isEqualTo(SourceTuples.MAX_V6_ADDRESSES);
+        assertThat(tuples.period()).isEqualTo((long)SourceTuples.MAX_V6_ADDRESSES * (SourceTuples.PORTS / 2));
+        tuples.seek(SourceTuples.MAX_V6_ADDRESSES - 1L);
+        tuples.next();
+        assertThat(tuples.addressLo()).isEqualTo(0x8000_0000_0000_0000L + SourceTuples.MAX_V6_ADDRESSES - 1);
+        assertThat(tuples.port() % 2).isEqualTo(1);
+        tuples.next();
+        // back to the first address, next port of this engine's residue
+        assertThat(tuples.addressLo()).isEqualTo(0x8000_0000_0000_0000L);
+        assertThat(tuples.port()).isEqualTo(1027);
+    }
+
+    @Test
+    void next_ipv4_addressHiAndLoInIpAddressForm()
+    {
+        final SourceTuples tuples = new SourceTuples(Cidr.parse("198.18.128.0/30"), 0, 1);
+        tuples.next();
+        tuples.next();
+
+        assertThat(tuples.addressHi()).isZero();
+        assertThat(tuples.addressLo()).isEqualTo(IpAddress.v4Lo(BASE + 1));
+    }
+
+    @Test
+    void parseSources_ipv6InsideTheTunNetwork_accepted()
+    {
+        assertThat(LoadSettings.parseSources(LoadSettings.DEFAULT_SOURCES_V6, Cidr.parse("2001:2::1/64")))
+            .isEqualTo(Cidr.parse(LoadSettings.DEFAULT_SOURCES_V6));
+    }
+
+    @Test
+    void parseSources_ipv6HoldingTheKernelOrTheSubnetRouterAnycast_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.parseSources("2001:2::/120", Cidr.parse("2001:2::1/64")))
+            .hasMessage("--sources 2001:2::/120 is not allowed: it contains the kernel's address 2001:2::1; "
+                + "e.g. " + LoadSettings.DEFAULT_SOURCES_V6);
+        assertThatThrownBy(() -> LoadSettings.parseSources("2001:2::/127", Cidr.parse("2001:2::1:1/64")))
+            .hasMessageContaining("first (subnet-router anycast) address of the TUN network");
+    }
+
+    @Test
+    void parseSources_otherIpVersionThanTheTunNetwork_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.parseSources("198.18.128.0/17", Cidr.parse("2001:2::1/64")))
+            .hasMessageStartingWith("--sources 198.18.128.0/17 is not allowed: it must lie inside the TUN network");
+    }
+
+    @Test
+    void settings_sourcesAndTargetOfDifferentIpVersions_rejected()
+    {
+        assertThatThrownBy(() -> LoadSettings.closedLoop(Cidr.parse(LoadSettings.DEFAULT_SOURCES_V6),
+            IpAddress.parseLiteral("198.18.0.1"), 80, 4, LoadSettings.Close.RST))
+            .hasMessage("--sources " + Cidr.parse(LoadSettings.DEFAULT_SOURCES_V6)
+                + " is not allowed with the target 198.18.0.1: both must be IPv4 or both IPv6");
     }
 }

@@ -3,6 +3,7 @@ package io.synpipe.tun.load;
 import io.synpipe.tcp.TcpConfig;
 import io.synpipe.tun.Await;
 import io.synpipe.tun.Cidr;
+import io.synpipe.tun.Netns;
 import io.synpipe.tun.NetnsFixture;
 import io.synpipe.tun.TunStack;
 import io.synpipe.wire.IpAddress;
@@ -36,14 +37,25 @@ class TunLoadTest
     /** {@code connections} per queue. */
     private static Outcome run(final LoadSettings settings, final long connections, final int queues) throws Exception
     {
+        return run(settings, connections, queues, Cidr.parse(NetnsFixture.TUN_CIDR));
+    }
+
+    private static Outcome run(
+        final LoadSettings settings, final long connections, final int queues, final Cidr tunNetwork) throws Exception
+    {
         try (NetnsFixture ns = NetnsFixture.create())
         {
+            if (!tunNetwork.isV4())
+            {
+                // the fixture switches IPv6 off; this run needs it on the TUN device it creates
+                Netns.exec(ns.name(), "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=0");
+                Netns.exec(ns.name(), "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
+            }
             KernelServer.tuneNamespace(ns.name());
             final TcpConfig config = new TcpConfig().maxConnections(1 << 14).mslMs(50);
-            try (TunLoad load = TunLoad.start(ns.name(), "load0", Cidr.parse(NetnsFixture.TUN_CIDR), queues, config,
-                settings);
+            try (TunLoad load = TunLoad.start(ns.name(), "load0", tunNetwork, queues, config, settings);
                  KernelServer server = KernelServer.start(ns.name(),
-                     new InetSocketAddress(NetnsFixture.KERNEL_ADDRESS, PORT), 2, true))
+                     new InetSocketAddress(tunNetwork.address(), PORT), 2, true))
             {
                 load.run(0, 60_000_000_000L, connections);
                 assertThat(load.awaitFinished(WAIT_MS)).as("every handshake ended").isTrue();
@@ -98,6 +110,23 @@ class TunLoadTest
         assertThat(o.accepted()).isEqualTo(2_000);
         // address first, port second: 2,000 connections from 2,000 of the 32,768 sources
         assertThat(o.remotes()).isEqualTo(2_000);
+        assertThat(o.connectionsLeft()).isZero();
+    }
+
+    @Test
+    void closedLoop_ipv6Fin_everyConnectionCompletesFromManySourcesAndTimeWaitEmpties() throws Exception
+    {
+        final Cidr tun = Cidr.parse("2001:2::1/64");
+        final Outcome o = run(LoadSettings.closedLoop(Cidr.parse(LoadSettings.DEFAULT_SOURCES_V6), tun.address(), PORT,
+            32, LoadSettings.Close.FIN), 1_000, 1, tun);
+
+        assertThat(o.stats().handshakes()).isEqualTo(1_000);
+        assertThat(o.stats().errors()).as("errors by kind %s", java.util.Arrays.toString(o.stats().errorsByKind()))
+            .isZero();
+        assertThat(o.latencyNs().getTotalCount()).isEqualTo(1_000);
+        assertThat(o.accepted()).isEqualTo(1_000);
+        // address first: 1,000 connections from 1,000 IPv6 sources
+        assertThat(o.remotes()).isEqualTo(1_000);
         assertThat(o.connectionsLeft()).isZero();
     }
 
