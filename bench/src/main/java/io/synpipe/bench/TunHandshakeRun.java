@@ -10,6 +10,7 @@ import io.synpipe.tun.load.LoadError;
 import io.synpipe.tun.load.LoadSettings;
 import io.synpipe.tun.load.LoadStats;
 import io.synpipe.tun.load.TunLoad;
+import io.synpipe.tun.serve.ServeMode;
 import io.synpipe.tun.serve.ServeSettings;
 import io.synpipe.tun.serve.TunServer;
 import org.HdrHistogram.Histogram;
@@ -25,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * three scenarios in one run, each with a warm-up and then {@code durationS} measured:
  * <ol>
  *     <li>{@value #KERNEL_TO_SYNPIPE}: {@code concurrency} kernel client threads → synpipe serving {@code close}
- *     mode on a TUN device;</li>
+ *     (or {@code discard}, {@link Options#serverMode}) mode on a TUN device;</li>
  *     <li>{@value #SYNPIPE_TO_KERNEL}: synpipe as the load generator ({@link TunLoad}: one TUN queue, one event
  *     loop) → a kernel listening socket at the TUN's kernel address, closed loop ({@code concurrency} handshakes
  *     in flight) or open loop ({@code ratePerS});</li>
@@ -49,13 +50,23 @@ public final class TunHandshakeRun
     /** Most TUN queues (event loops) synpipe uses in a --tun run. */
     public static final int MAX_QUEUES = 16;
 
-    /** How to run. {@code ratePerS} 0: the generator runs closed loop with {@code concurrency} in flight. */
+    /**
+     * How to run. {@code ratePerS} 0: the generator runs closed loop with {@code concurrency} in flight.
+     * {@code serverMode}: what synpipe's server does with each connection in scenario 1, {@link ServeMode#CLOSE}
+     * (FIN right after the handshake, as the kernel server's {@code accept(); close()} asks) or
+     * {@link ServeMode#DISCARD} (the client ends it; synpipe closes when the client's FIN comes).
+     */
     public record Options(
         int concurrency, long ratePerS, LoadSettings.Close close, Cidr sources, double warmupS, double durationS,
-        long mslMs, int queues)
+        long mslMs, int queues, ServeMode serverMode)
     {
         public Options
         {
+            if (serverMode != ServeMode.CLOSE && serverMode != ServeMode.DISCARD)
+            {
+                throw new IllegalArgumentException("--server-mode " + serverMode.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not allowed: use close or discard");
+            }
             if (queues < 1 || queues > MAX_QUEUES)
             {
                 throw new IllegalArgumentException("--queues " + queues + " is out of range for --tun: allowed 1.."
@@ -163,7 +174,7 @@ public final class TunHandshakeRun
     public TunHandshakeRun(final int concurrency, final double warmupS, final double durationS)
     {
         this(new Options(concurrency, 0, LoadSettings.Close.RST, Cidr.parse(LoadSettings.DEFAULT_SOURCES), warmupS,
-            durationS, 100, 1), IntervalSampler.Sink.NONE);
+            durationS, 100, 1, ServeMode.CLOSE), IntervalSampler.Sink.NONE);
     }
 
     /** @param sink sees every interval histogram of every scenario (tagged), e.g. an hlog writer; may be null. */
@@ -224,8 +235,8 @@ public final class TunHandshakeRun
             KernelClients.tuneNamespace(ns);
             final Topology topology = Topology.of(options.sources());
             final ServeSettings settings = ServeSettings.parse(ns, "spbench0",
-                List.of(topology.tunNetwork().toString()), List.of(topology.synpipeListen() + ":" + PORT + "=close"),
-                "close", options.mslMs(), 0, options.queues());
+                List.of(topology.tunNetwork().toString()), List.of(topology.synpipeListen() + ":" + PORT),
+                options.serverMode().name(), options.mslMs(), 0, options.queues());
             try (TunServer server = TunServer.start(settings))
             {
                 return kernelClients(KERNEL_TO_SYNPIPE, "kernel-synpipe", ns,

@@ -14,6 +14,7 @@ import io.synpipe.report.LatencyScenario;
 import io.synpipe.report.PercentileTable;
 import io.synpipe.tun.Cidr;
 import io.synpipe.tun.load.LoadSettings;
+import io.synpipe.tun.serve.ServeMode;
 import io.synpipe.tun.load.OpenLoopSchedule;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -119,6 +120,11 @@ public final class BenchCommand implements Callable<Integer>
         "of which the first 2^20 addresses are used)"})
     private String sources;
 
+    @Option(names = "--server-mode", paramLabel = "MODE", description = {
+        "with --tun: what synpipe's server does with each connection in the first scenario: close (FIN right after",
+        "the handshake, as the kernel server's accept(); close() asks; default) or discard (the client ends it)"})
+    private String serverMode;
+
     @Override
     public Integer call() throws Exception
     {
@@ -126,10 +132,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             return callTun();
         }
-        if (rate != null || sources != null || queues != null)
+        if (rate != null || sources != null || queues != null || serverMode != null)
         {
-            throw new IllegalArgumentException((rate != null ? "--rate" : sources != null ? "--sources" : "--queues")
-                + " applies only with --tun");
+            throw new IllegalArgumentException((rate != null ? "--rate" : sources != null ? "--sources"
+                : queues != null ? "--queues" : "--server-mode") + " applies only with --tun");
         }
         if (connections < 1 || connections > 1_000_000_000L)
         {
@@ -300,6 +306,20 @@ public final class BenchCommand implements Callable<Integer>
         }
     }
 
+    private static ServeMode parseServerMode(final String text)
+    {
+        if (text == null)
+        {
+            return ServeMode.CLOSE;
+        }
+        return switch (text.toLowerCase(Locale.ROOT))
+        {
+            case "close" -> ServeMode.CLOSE;
+            case "discard" -> ServeMode.DISCARD;
+            default -> throw new IllegalArgumentException("--server-mode '" + text + "' is not allowed: use close or discard");
+        };
+    }
+
     /** {@code --ipv6} decides the IP version of a {@code --tun} run; {@code --sources} must be of that version. */
     private void checkSourcesVersion(final String text)
     {
@@ -340,7 +360,7 @@ public final class BenchCommand implements Callable<Integer>
                 + OpenLoopSchedule.MAX_RATE_PER_S + " (leave it out for a closed loop)");
         }
         final TunHandshakeRun.Options options = new TunHandshakeRun.Options(concurrency, rate == null ? 0 : rate, mode,
-            sourceNetwork, warmupS, durationS, mslMs, queues == null ? 1 : queues);
+            sourceNetwork, warmupS, durationS, mslMs, queues == null ? 1 : queues, parseServerMode(serverMode));
         if (quiet && json)
         {
             throw new IllegalArgumentException("--quiet and --json cannot be used together: choose one");

@@ -24,8 +24,9 @@ final class TunBenchOutput
     /** One line: the settings of the run. */
     String setting()
     {
-        return String.format(Locale.ROOT, "close=%s, concurrency=%d, %s, %d synpipe queue(s), sources %s, MSL %d ms, "
-                + "warm-up %.1f s, %.1f s measured per scenario", options.close().name().toLowerCase(Locale.ROOT),
+        return String.format(Locale.ROOT, "close=%s, synpipe server mode %s, concurrency=%d, %s, %d synpipe queue(s), "
+                + "sources %s, MSL %d ms, warm-up %.1f s, %.1f s measured per scenario",
+            options.close().name().toLowerCase(Locale.ROOT), options.serverMode().name().toLowerCase(Locale.ROOT),
             options.concurrency(),
             options.ratePerS() > 0 ? "generator open loop at " + options.ratePerS() + "/s" : "generator closed loop",
             options.queues(), options.sources(), options.mslMs(), options.warmupS(), options.durationS());
@@ -34,7 +35,8 @@ final class TunBenchOutput
     List<String> notes()
     {
         return List.of(
-            "1: kernel client threads -> synpipe (close mode) on a TUN device; 2: synpipe as load generator (one TUN "
+            "1: kernel client threads -> synpipe (" + options.serverMode().name().toLowerCase(Locale.ROOT)
+                + " mode) on a TUN device; 2: synpipe as load generator (one TUN "
                 + "queue, one event loop) -> a kernel listening socket; 3: kernel client threads -> the same kernel "
                 + "socket over veth (the baseline)",
             setting(),
@@ -63,9 +65,10 @@ final class TunBenchOutput
     String json(final List<Scenario> scenarios)
     {
         final StringBuilder sb = new StringBuilder(1024).append(String.format(Locale.ROOT,
-            "{\"close\":\"%s\",\"concurrency\":%d,\"rate\":%d,\"sources\":\"%s\",\"msl_ms\":%d,"
-                + "\"warmup_s\":%.3f,\"duration_s\":%.3f,\"scenarios\":[",
-            options.close().name().toLowerCase(Locale.ROOT), options.concurrency(), options.ratePerS(), options.sources(),
+            "{\"close\":\"%s\",\"server_mode\":\"%s\",\"concurrency\":%d,\"rate\":%d,\"sources\":\"%s\","
+                + "\"msl_ms\":%d,\"warmup_s\":%.3f,\"duration_s\":%.3f,\"scenarios\":[",
+            options.close().name().toLowerCase(Locale.ROOT), options.serverMode().name().toLowerCase(Locale.ROOT),
+            options.concurrency(), options.ratePerS(), options.sources(),
             options.mslMs(), options.warmupS(), options.durationS()));
         for (int i = 0; i < scenarios.size(); i++)
         {

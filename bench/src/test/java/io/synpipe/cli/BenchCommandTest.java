@@ -221,7 +221,7 @@ class BenchCommandTest
             "--msl-ms", "50", "--json", "--hlog", hlog.toString(), "--report", report.toString());
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("\"name\":\"kernel -> synpipe (TUN)\"", "\"name\":\"synpipe -> kernel (TUN)\"",
-                "\"name\":\"kernel -> kernel (veth)\"", "\"ratio\":", "\"ratio_generator\":",
+                "\"name\":\"kernel -> kernel (veth)\"", "\"ratio\":", "\"ratio_generator\":", "\"server_mode\":\"close\"",
                 "\"errors_by_kind\":{\"refused\":0,\"timeout\":0,\"reset\":0,\"local-refused\":0,\"behind\":0,\"other\":0}")
             .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
         // CPU per role, in scenario order: synpipe's loop serves (1) and generates (2); kernel clients connect in
@@ -317,13 +317,30 @@ class BenchCommandTest
     {
         CliRun.requireRootOrCi();
         final CliRun r = run("bench", "--tun", "--ipv6", "--duration-s", "0.5", "--warmup-s", "0.1", "--concurrency",
-            "2", "--msl-ms", "50", "--json");
+            "2", "--msl-ms", "50", "--server-mode", "discard", "--json");
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("\"server_mode\":\"discard\"");
         assertThat(r.out()).contains("\"sources\":\"2001:2:0:0:8000:0:0:0/65\"".replace("2001:2:0:0:8000:0:0:0/65",
                 io.synpipe.tun.Cidr.parse("2001:2::8000:0:0:0/65").toString()))
             .contains("\"name\":\"kernel -> synpipe (TUN)\"", "\"name\":\"synpipe -> kernel (TUN)\"",
                 "\"name\":\"kernel -> kernel (veth)\"")
             .doesNotContain("\"handshakes\":0,").contains("\"errors\":0");
+    }
+
+    @Test
+    void benchTun_serverModeNotCloseOrDiscard_oneLineErrorNamingTheValue()
+    {
+        final CliRun r = run("bench", "--tun", "--server-mode", "echo");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --server-mode 'echo' is not allowed: use close or discard");
+    }
+
+    @Test
+    void bench_serverModeWithoutTun_oneLineError()
+    {
+        final CliRun r = run("bench", "--server-mode", "discard");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("synpipe: --server-mode applies only with --tun");
     }
 
     @Test
